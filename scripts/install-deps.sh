@@ -1,0 +1,15 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Install everything modtool needs to build, test and benchmark, from Debian 12's packages.
+set -eu
+pkgs="build-essential meson ninja-build pkg-config scdoc
+	zlib1g-dev liblzma-dev libzstd-dev libssl-dev libcmocka-dev
+	kmod libkmod-dev valgrind clang libclang-rt-14-dev
+	gzip xz-utils zstd openssl bash-completion zsh fish man-db"
+missing=$(for p in $pkgs; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+	grep -q 'install ok installed' || echo "$p"; done)
+[ -z "$missing" ] && exit 0
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Set everything up and run the whole test suite: unit tests, tool tests against Debian's
+# kmod on real Debian 12 module trees, all of it again under ASan+UBSan, and the unit
+# tests under valgrind.  Exits non-zero on any failure.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/install-deps.sh"
+"$top/tests/fetch-trees.sh" >/dev/null
+status=0
+
+build() {
+	dir=$1
+	shift
+	[ -d "$dir" ] || meson setup "$dir" "$top" "$@"
+	ninja -C "$dir"
+}
+
+echo "### plain build"
+build "$top/build"
+meson test -C "$top/build" --print-errorlogs || status=1
+
+echo "### ASan + UBSan build"
+build "$top/build-sanitize" -Db_sanitize=address,undefined -Db_lundef=false
+meson test -C "$top/build-sanitize" --print-errorlogs || status=1
+
+echo "### unit tests under valgrind"
+meson test -C "$top/build" --suite unit --print-errorlogs --logbase valgrind \
+	--wrap='valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite' ||
+	status=1
+
+# One plain closing line over every run above (meson keeps a JSON log per run).
+python3 - "$top/build/meson-logs/testlog.json" "$top/build-sanitize/meson-logs/testlog.json" \
+	"$top/build/meson-logs/valgrind.json" <<'PY'
+import json, os, sys
+passed = failed = skipped = 0
+for path in sys.argv[1:]:
+    if not os.path.exists(path):
+        continue
+    for line in open(path):
+        result = json.loads(line).get("result")
+        if result in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif result == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status

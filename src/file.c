@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Opening module files: format by magic bytes, mmap or bounded decompression. */
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+#include "internal.h"
+
+struct compression_format {
+	enum mt_compression id;
+	const char *name;
+	uint8_t magic[6];
+	size_t magic_len;
+	mt_decompress_fn decompress;
+};
+
+static const struct compression_format formats[] = {
+	{ MT_COMPRESSION_XZ, "xz", { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, 6, mt_decompress_xz },
+	{ MT_COMPRESSION_ZSTD, "zstd", { 0x28, 0xb5, 0x2f, 0xfd }, 4, mt_decompress_zstd },
+	{ MT_COMPRESSION_GZIP, "gzip", { 0x1f, 0x8b }, 2, mt_decompress_gzip },
+};
+
+static const struct compression_format *format_of(enum mt_compression c)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i].id == c)
+			return &formats[i];
+	return NULL;
+}
+
+const char *mt_compression_name(enum mt_compression c)
+{
+	const struct compression_format *f = format_of(c);
+
+	return f ? f->name : NULL;
+}
+
+static enum mt_compression detect_compression(const uint8_t *magic, size_t len)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (len >= formats[i].magic_len &&
+		    memcmp(magic, formats[i].magic, formats[i].magic_len) == 0)
+			return formats[i].id;
+	return MT_COMPRESSION_NONE;
+}
+
+static ssize_t read_full_at(int fd, void *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (char *)buf + done, len - done, off + done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
+int mt_file_open(struct modtool_ctx *ctx, const char *path, struct mt_file **filep)
+{
+	struct mt_file *file;
+	uint8_t magic[6];
+	ssize_t n;
+
+	file = calloc(1, sizeof(*file));
+	if (!file)
+		return -ENOMEM;
+	file->ctx = ctx;
+	file->path = strdup(path);
+	file->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (!file->path || file->fd < 0) {
+		int err = file->path ? -errno : -ENOMEM;
+
+		if (err != -ENOMEM)
+			mt_err(ctx, "%s: %s\n", path, strerror(-err));
+		mt_file_free(file);
+		return err;
+	}
+	n = read_full_at(file->fd, magic, sizeof(magic), 0);
+	if (n < 0) {
+		mt_err(ctx, "%s: %s\n", path, strerror((int)-n));
+		mt_file_free(file);
+		return (int)n;
+	}
+	file->compression = detect_compression(magic, n);
+	*filep = file;
+	return 0;
+}
+
+static int map_file(struct mt_file *file, const uint8_t **data, size_t *size)
+{
+	struct stat st;
+	void *p;
+
+	if (fstat(file->fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if (st.st_size == 0) {
+		*data = NULL;
+		*size = 0;
+		return 0;
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX)
+		return -EFBIG;
+	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, file->fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	*data = p;
+	*size = st.st_size;
+	return 0;
+}
+
+static int load_compressed(struct mt_file *file)
+{
+	const struct compression_format *fmt = format_of(file->compression);
+	struct mt_decompressed out = { 0 };
+	const uint8_t *in;
+	size_t in_size;
+	const char *why = NULL;
+	int err;
+
+	err = map_file(file, &in, &in_size);
+	if (err < 0) {
+		mt_err(file->ctx, "%s: %s\n", file->path, strerror(-err));
+		return err;
+	}
+	err = fmt->decompress(in, in_size, &out, &why);
+	munmap((void *)in, in_size);
+	if (err < 0) {
+		free(out.data);
+		mt_err(file->ctx, "%s: %s data: %s\n", file->path, fmt->name,
+		       why ? why : strerror(-err));
+		return err;
+	}
+	file->data = out.data;
+	file->size = out.size;
+	file->mapped = false;
+	return 0;
+}
+
+int mt_file_load(struct mt_file *file)
+{
+	int err;
+
+	if (file->load_tried)
+		return file->load_err;
+	file->load_tried = true;
+	if (file->compression != MT_COMPRESSION_NONE) {
+		err = load_compressed(file);
+	} else {
+		err = map_file(file, &file->data, &file->size);
+		if (err < 0)
+			mt_err(file->ctx, "%s: %s\n", file->path, strerror(-err));
+		file->mapped = true;
+	}
+	file->load_err = err;
+	return err;
+}
+
+void mt_file_free(struct mt_file *file)
+{
+	if (!file)
+		return;
+	if (file->data) {
+		if (file->mapped)
+			munmap((void *)file->data, file->size);
+		else
+			free((void *)file->data);
+	}
+	if (file->fd >= 0)
+		close(file->fd);
+	free(file->path);
+	free(file);
+}
+
+int mt_decompressed_grow(struct mt_decompressed *out, size_t *capacity, size_t hint)
+{
+	size_t want = *capacity ? *capacity * 2 : hint;
+	uint8_t *p;
+
+	if (*capacity >= MT_MAX_MODULE_SIZE)
+		return -EFBIG;
+	if (want < 64 * 1024)
+		want = 64 * 1024;
+	if (want > MT_MAX_MODULE_SIZE)
+		want = MT_MAX_MODULE_SIZE;
+	p = realloc(out->data, want);
+	if (!p)
+		return -ENOMEM;
+	out->data = p;
+	*capacity = want;
+	return 0;
+}

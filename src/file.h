@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Opening a module file: its format is told by its first bytes (not its
+ * name); plain files are mmapped, compressed ones decompressed into memory
+ * with a hard cap on the output size.
+ */
+#ifndef MODTOOL_FILE_H
+#define MODTOOL_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct modtool_ctx;
+
+enum mt_compression {
+	MT_COMPRESSION_NONE,
+	MT_COMPRESSION_GZIP,
+	MT_COMPRESSION_XZ,
+	MT_COMPRESSION_ZSTD,
+};
+
+struct mt_file {
+	struct modtool_ctx *ctx;
+	char *path;
+	int fd;
+	enum mt_compression compression;
+	const uint8_t *data;	/* contents, decompressed; NULL until loaded */
+	size_t size;
+	bool mapped;		/* data is an mmap of the file, else malloc()ed */
+	int load_err;		/* first load's result, so errors are logged once */
+	bool load_tried;
+};
+
+/* Open @path and tell its format by magic bytes; logs and fails on I/O errors. */
+int mt_file_open(struct modtool_ctx *ctx, const char *path, struct mt_file **file);
+/* Map or decompress the contents (once); errors are logged naming the file. */
+int mt_file_load(struct mt_file *file);
+void mt_file_free(struct mt_file *file);
+/* "gzip", "xz", "zstd" (the kernel's /sys/module/compression names) or NULL. */
+const char *mt_compression_name(enum mt_compression c);
+
+/*
+ * A decompressor reads the compressed bytes @in and returns a malloc()ed
+ * buffer of at most MT_MAX_MODULE_SIZE bytes; on error it sets *why.
+ */
+struct mt_decompressed {
+	uint8_t *data;
+	size_t size;
+};
+typedef int (*mt_decompress_fn)(const uint8_t *in, size_t in_size,
+				struct mt_decompressed *out, const char **why);
+int mt_decompress_gzip(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
+int mt_decompress_xz(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
+int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
+
+/* Output buffer growth shared by the decompressors: -EFBIG past the cap. */
+int mt_decompressed_grow(struct mt_decompressed *out, size_t *capacity, size_t hint);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What every concern of libmodtool shares: the context, logging, helpers. */
+#ifndef MODTOOL_INTERNAL_H
+#define MODTOOL_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "config.h"
+#include "libmodtool.h"
+
+#define MT_EXPORT __attribute__((visibility("default")))
+#define MT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define MT_CLEANUP(fn) __attribute__((cleanup(fn)))
+
+/* A module larger than this, once decompressed, is refused as a bomb. */
+#define MT_MAX_MODULE_SIZE ((size_t)1 << 30)
+
+struct mt_index;
+
+/* Indexes of the module tree a context may open, each once, on first use. */
+enum mt_index_id {
+	MT_INDEX_DEP,
+	MT_INDEX_ALIAS,
+	MT_INDEX_SYMBOLS,
+	MT_INDEX_BUILTIN,
+	MT_INDEX_BUILTIN_ALIAS,
+	MT_INDEX_COUNT,
+};
+
+struct modtool_ctx {
+	char *module_dir;
+	modtool_log_fn log_fn;
+	void *log_data;
+	int log_priority;
+	struct mt_index *index[MT_INDEX_COUNT];
+	bool index_tried[MT_INDEX_COUNT];
+};
+
+void mt_log(const struct modtool_ctx *ctx, int priority, const char *format, ...)
+	MT_PRINTF(3, 4);
+#define mt_err(ctx, ...) mt_log(ctx, LOG_ERR, __VA_ARGS__)
+#define mt_warn(ctx, ...) mt_log(ctx, LOG_WARNING, __VA_ARGS__)
+#define mt_info(ctx, ...) mt_log(ctx, LOG_INFO, __VA_ARGS__)
+#define mt_dbg(ctx, ...) mt_log(ctx, LOG_DEBUG, __VA_ARGS__)
+
+/* The module's index if the tree has it, else NULL (a broken one is logged). */
+struct mt_index *mt_ctx_index(struct modtool_ctx *ctx, enum mt_index_id id);
+
+static inline void mt_freep(void *p)
+{
+	free(*(void **)p);
+}
+#define MT_AUTOFREE MT_CLEANUP(mt_freep)
+
+static inline bool mt_streq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+/* Does [off, off + len) lie inside a buffer of @size bytes? (no overflow) */
+static inline bool mt_in_bounds(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/* Turn '-' into '_' as the kernel does for module names; @out holds PATH_MAX. */
+int mt_modname_normalize(const char *name, char *out, size_t outsize);
+
+#endif

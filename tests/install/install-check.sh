@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `meson install --destdir` lays out everything a distribution ships, and an
+# outside program builds against the installed library with pkg-config alone.
+# Usage: install-check.sh BUILD_DIR
+set -eu
+build=$1
+here=$(cd "$(dirname "$0")" && pwd)
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+meson install -C "$build" --destdir "$dest" --no-rebuild >/dev/null
+fail=0
+check() {
+	if [ -e "$dest/$1" ]; then echo "ok: $1"; else echo "MISSING: $1"; fail=1; fi
+}
+prefix=$(meson introspect "$build" --buildoptions |
+	python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"))')
+libdir=$(find "$dest" -name 'libmodtool.so.1' -printf '%h\n' | head -n 1)
+check "${libdir#"$dest"}/libmodtool.so.1"
+check "${libdir#"$dest"}/libmodtool.so"
+check "$prefix/include/libmodtool.h"
+check "${libdir#"$dest"}/pkgconfig/libmodtool.pc"
+check "$prefix/sbin/modinfo"
+for page in man8/modinfo.8 man5/modprobe.d.5 man5/depmod.d.5 man5/modules.dep.5; do
+	check "$prefix/share/man/$page"
+done
+check "$prefix/share/bash-completion/completions/modinfo"
+check "$prefix/share/zsh/vendor-completions/_modinfo"
+check "$prefix/share/fish/vendor_completions.d/modinfo.fish"
+
+# Only the public API is exported.
+bad=$(nm -D --defined-only "$libdir/libmodtool.so.1" | awk '$2 ~ /[TDBR]/ {print $3}' |
+	grep -v '^modtool_' | grep -v '^LIBMODTOOL_' || true)
+if [ -n "$bad" ]; then echo "exported non-API symbols: $bad"; fail=1; else echo "ok: exports"; fi
+
+# An outside program, with pkg-config alone.
+export PKG_CONFIG_PATH="${libdir}/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
+cc -Wall -Wextra -Werror -o "$dest/outside" "$here/outside-program.c" \
+	$(pkg-config --cflags --libs libmodtool)
+mod=$(mktemp -d "$dest/tree.XXXXXX")
+printf 'description=a test module\0alias=test:one\0alias=test:two\0' > "$mod/m.modinfo"
+objcopy -I binary -O elf64-x86-64 --rename-section .data=.modinfo "$mod/m.modinfo" "$mod/m.ko" 2>/dev/null ||
+	{ echo "objcopy could not make a test module"; exit 1; }
+out=$(LD_LIBRARY_PATH="$libdir" "$dest/outside" "$mod" "$mod/m.ko")
+echo "$out"
+case $out in
+*"m: a test module"*"aliases: 2"*) echo "ok: outside program" ;;
+*) echo "outside program printed the wrong thing"; fail=1 ;;
+esac
+exit $fail
