@@ -67,6 +67,7 @@ static ssize_t read_full_at(int fd, void *buf, size_t len, off_t off)
 int mt_file_open(struct modtool_ctx *ctx, const char *path, struct mt_file **filep)
 {
 	struct mt_file *file;
+	struct stat st = { 0 };
 	uint8_t magic[6];
 	ssize_t n;
 
@@ -75,12 +76,20 @@ int mt_file_open(struct modtool_ctx *ctx, const char *path, struct mt_file **fil
 		return -ENOMEM;
 	file->ctx = ctx;
 	file->path = strdup(path);
-	file->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO or device in place of a module must not hang us */
+	file->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (!file->path || file->fd < 0) {
 		int err = file->path ? -errno : -ENOMEM;
 
 		if (err != -ENOMEM)
 			mt_err(ctx, "%s: %s\n", path, strerror(-err));
+		mt_file_free(file);
+		return err;
+	}
+	if (fstat(file->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+
+		mt_err(ctx, "%s: not a regular file\n", path);
 		mt_file_free(file);
 		return err;
 	}
