@@ -14,6 +14,7 @@
 #define MT_SIG_MAGIC "~Module signature appended~\n"
 #define MT_SIG_MAGIC_LEN (sizeof(MT_SIG_MAGIC) - 1)
 #define MT_SIG_INFO_LEN 12	/* u8 algo, hash, id_type, signer_len, key_id_len, pad[3], be32 sig_len */
+#define MT_SIG_KEY_ID_BUF 64	/* longest negative serial number we take */
 
 enum mt_sig_id_type {
 	MT_SIG_ID_PGP = 0,
@@ -24,24 +25,31 @@ enum mt_sig_id_type {
 struct mt_signature {
 	uint8_t id_type;
 	const char *id_type_name;	/* "PGP", "X509", "PKCS#7" */
-	const char *signer;		/* not NUL-terminated; may be NULL */
+	const char *signer;		/* not NUL-terminated, no NUL inside; may be NULL */
 	size_t signer_len;
 	const uint8_t *key_id;		/* PKCS#7: issuer serial, big-endian, no leading zeros */
 	size_t key_id_len;
 	const char *hash_algo;		/* "sha256", ... */
 	const uint8_t *sig;		/* the signature value bytes */
 	size_t sig_len;
-	size_t signed_len;		/* bytes of the file the signature covers */
+	size_t signed_len;		/* bytes at the start of @data the signature covers */
 	const uint8_t *pkcs7;		/* the whole PKCS#7 blob (id_type PKCS7) */
 	size_t pkcs7_len;
+	/*
+	 * A negative serial number (kmod shows its magnitude, which the DER
+	 * does not hold as such) is written here and key_id points here: use
+	 * the struct that mt_signature_parse() filled, not a copy of it.
+	 */
+	uint8_t key_id_buf[MT_SIG_KEY_ID_BUF];
 };
 
 /*
  * Find and decode the signature at the end of the (decompressed) module
- * @data.  0 with @sig filled (its pointers point into @data); -ENODATA when
- * the module carries no signature marker; -EBADMSG when the trailer or the
- * PKCS#7 blob is malformed or of a kind kmod would not show, with a short
- * reason in *why.
+ * @data.  0 with @sig filled (its pointers point into @data, key_id maybe
+ * into @sig->key_id_buf); -ENODATA when the module carries no signature
+ * marker; -EBADMSG when the trailer or the PKCS#7 blob is malformed or of a
+ * kind kmod 30 shows no signature fields for, with a short reason in *why
+ * (@why may be NULL).  No allocation, no libcrypto.
  */
 int mt_signature_parse(const void *data, size_t size, struct mt_signature *sig,
 		       const char **why);
