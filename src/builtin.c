@@ -61,7 +61,9 @@ static size_t gather_entries(const struct mapping *m, const char *name, char *ou
 			used += len - name_len - 1;
 			out[used++] = '\0';
 		}
-		p += len + 1;
+		if (!nul)
+			break;
+		p = nul + 1;
 	}
 	return used;
 }

@@ -86,12 +86,17 @@ int mt_file_open(struct modtool_ctx *ctx, const char *path, struct mt_file **fil
 		mt_file_free(file);
 		return err;
 	}
-	if (fstat(file->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+	if (fstat(file->fd, &st) < 0) {
+		int err = -errno;
 
-		mt_err(ctx, "%s: not a regular file\n", path);
+		mt_err(ctx, "%s: %s\n", path, strerror(-err));
 		mt_file_free(file);
 		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		mt_err(ctx, "%s: not a regular file\n", path);
+		mt_file_free(file);
+		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}
 	n = read_full_at(file->fd, magic, sizeof(magic), 0);
 	if (n < 0) {

@@ -11,17 +11,18 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "config.h"
+#include "build-config.h"
 #include "libmodtool.h"
 
 #define MT_EXPORT __attribute__((visibility("default")))
 #define MT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define MT_CLEANUP(fn) __attribute__((cleanup(fn)))
 
-/* A module larger than this, once decompressed, is refused as a bomb. */
+/* A module this large or larger, once decompressed, is refused as a bomb. */
 #define MT_MAX_MODULE_SIZE ((size_t)1 << 30)
 
 struct mt_index;
+struct mt_config;
 
 /* Indexes of the module tree a context may open, each once, on first use. */
 enum mt_index_id {
@@ -35,6 +36,8 @@ enum mt_index_id {
 
 struct modtool_ctx {
 	char *module_dir;
+	char *sysroot;		/* prefix of /proc and /sys (kernel.c); NULL: none */
+	struct mt_config *config;	/* modprobe configuration (config.c); NULL: none */
 	modtool_log_fn log_fn;
 	void *log_data;
 	int log_priority;
