@@ -5,7 +5,8 @@ set -eu
 pkgs="build-essential meson ninja-build pkg-config scdoc
 	zlib1g-dev liblzma-dev libzstd-dev libssl-dev libcmocka-dev
 	kmod libkmod-dev valgrind clang libclang-rt-14-dev
-	gzip xz-utils zstd openssl bash-completion zsh fish man-db"
+	gzip xz-utils zstd openssl bash-completion zsh fish man-db
+	qemu-system-x86 busybox-static"
 missing=$(for p in $pkgs; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	grep -q 'install ok installed' || echo "$p"; done)
 [ -z "$missing" ] && exit 0

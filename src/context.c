@@ -7,6 +7,7 @@
 
 #include "index.h"
 #include "internal.h"
+#include "modprobe-config.h"
 
 static void log_to_stderr(void *userdata, int priority, const char *format, va_list args)
 {
@@ -51,6 +52,8 @@ MT_EXPORT void modtool_ctx_free(struct modtool_ctx *ctx)
 	for (int i = 0; i < MT_INDEX_COUNT; i++)
 		mt_index_close(ctx->index[i]);
 	free(ctx->module_dir);
+	free(ctx->sysroot);
+	mt_config_free(ctx->config);
 	free(ctx);
 }
 

@@ -115,6 +115,268 @@ const char *modtool_params_get_description(const struct modtool_params *params, 
 const char *modtool_params_get_type(const struct modtool_params *params, size_t i);
 void modtool_params_free(struct modtool_params *params);
 
+/* ---- the running kernel (kernel.c: the only place making module syscalls) ---- */
+
+/*
+ * Where /proc and /sys are read from: "" (the default) for the real ones, or
+ * a directory laid out like them (tests).  Syscalls are not redirected.
+ */
+int modtool_ctx_set_sysroot(struct modtool_ctx *ctx, const char *sysroot);
+
+enum modtool_load_flags {
+	MODTOOL_LOAD_FORCE_VERMAGIC = 1 << 0,	/* MODULE_INIT_IGNORE_VERMAGIC */
+	MODTOOL_LOAD_FORCE_MODVERSION = 1 << 1,	/* MODULE_INIT_IGNORE_MODVERSIONS */
+};
+
+/*
+ * Insert @mod's file into the kernel with @params ("a=1 b=2", may be NULL):
+ * finit_module() on the file, with MODULE_INIT_COMPRESSED_FILE when the
+ * kernel decompresses that format itself (/sys/module/compression), else the
+ * image decompressed here through init_module().  Returns 0 or the kernel's
+ * negative errno (-EEXIST: already loaded).
+ */
+int modtool_module_insert(struct modtool_module *mod, const char *params, unsigned int flags);
+
+enum modtool_remove_flags {
+	MODTOOL_REMOVE_FORCE = 1 << 0,		/* O_TRUNC */
+	MODTOOL_REMOVE_WAIT = 1 << 1,		/* block while in use instead of O_NONBLOCK */
+};
+/* delete_module(@name): 0 or the kernel's negative errno. */
+int modtool_module_remove(struct modtool_ctx *ctx, const char *name, unsigned int flags);
+
+enum modtool_module_state {
+	MODTOOL_STATE_NOT_LOADED,
+	MODTOOL_STATE_BUILTIN,
+	MODTOOL_STATE_LIVE,
+	MODTOOL_STATE_COMING,
+	MODTOOL_STATE_GOING,
+};
+/* State of module @name in the running kernel (/sys/module/NAME/initstate). */
+int modtool_module_get_state(struct modtool_ctx *ctx, const char *name);
+/* Reference count (/sys/module/NAME/refcnt), or a negative errno. */
+int modtool_module_get_refcount(struct modtool_ctx *ctx, const char *name);
+
+/* The modules loaded now, as /proc/modules lists them. */
+struct modtool_loaded;
+int modtool_loaded_list(struct modtool_ctx *ctx, struct modtool_loaded **list);
+size_t modtool_loaded_count(const struct modtool_loaded *list);
+const char *modtool_loaded_get_name(const struct modtool_loaded *list, size_t i);
+unsigned long modtool_loaded_get_size(const struct modtool_loaded *list, size_t i);
+int modtool_loaded_get_refcount(const struct modtool_loaded *list, size_t i);
+/* Comma-separated holder names as /proc/modules shows them ("" for none). */
+const char *modtool_loaded_get_holders(const struct modtool_loaded *list, size_t i);
+void modtool_loaded_free(struct modtool_loaded *list);
+
+/* ---- configuration and resolution (config.c, lookup.c, resolve.c) --------- */
+
+/*
+ * Read the modprobe configuration into @ctx, once: the *.conf and *.alias
+ * files of @paths (files or directories; NULL: /etc/modprobe.d,
+ * /run/modprobe.d, /usr/local/lib/modprobe.d, /usr/lib/modprobe.d and
+ * /lib/modprobe.d), with the tree's modules.softdep and modules.weakdep, all
+ * in file-name order (of two files with one name the earlier place wins),
+ * then the kernel command line read from @cmdline (NULL: /proc/cmdline; "":
+ * none).  Bad lines are logged as warnings with file and line, and skipped.
+ * Lookups and plans made with @ctx afterwards apply it.
+ */
+int modtool_ctx_load_config(struct modtool_ctx *ctx, const char *const *paths,
+			    const char *cmdline);
+
+/* What the configuration holds, in the order of `modprobe -c`. */
+enum modtool_config_kind {
+	MODTOOL_CONFIG_BLACKLIST,
+	MODTOOL_CONFIG_INSTALL,
+	MODTOOL_CONFIG_REMOVE,
+	MODTOOL_CONFIG_ALIAS,
+	MODTOOL_CONFIG_OPTIONS,
+	MODTOOL_CONFIG_SOFTDEP,
+	MODTOOL_CONFIG_WEAKDEP,
+	MODTOOL_CONFIG_KIND_COUNT,
+};
+size_t modtool_config_count(const struct modtool_ctx *ctx, enum modtool_config_kind kind);
+/*
+ * Entry @i of @kind: @key is the module name or pattern (with '-' made '_'),
+ * @value the rest as kmod's `modprobe -c` prints it (NULL for blacklist),
+ * @file and @line where it was read ("" and 0: the kernel command line).
+ * Any output pointer may be NULL.
+ */
+int modtool_config_get(const struct modtool_ctx *ctx, enum modtool_config_kind kind, size_t i,
+		       const char **key, const char **value, const char **file,
+		       unsigned int *line);
+/* The names of a softdep entry's pre: (@post false) or post: list, or of a weakdep. */
+size_t modtool_config_get_deps(const struct modtool_ctx *ctx, enum modtool_config_kind kind,
+			       size_t i, bool post, const char *const **names);
+/*
+ * Index of the first entry of @kind at or after @start that concerns module
+ * @name reached by @alias (may be NULL): blacklist by exact name, options by
+ * name or alias, alias lines whose pattern matches @alias (or @name), the
+ * others by pattern on @name.  -ENOENT when none.  Where kmod uses only one
+ * entry (install, remove, softdep, weakdep) it is the first found.
+ */
+int modtool_config_find(const struct modtool_ctx *ctx, enum modtool_config_kind kind,
+			const char *name, const char *alias, size_t start);
+
+/* The alias indexes kmod's `modprobe -c` dumps after the configuration. */
+enum modtool_index_kind {
+	MODTOOL_INDEX_ALIASES,	/* modules.alias.bin */
+	MODTOOL_INDEX_SYMBOLS,	/* modules.symbols.bin */
+};
+typedef int (*modtool_index_fn)(void *data, const char *key, const char *value);
+/* Call @fn for every key and value in key order; stops at a non-zero return. */
+int modtool_index_foreach(struct modtool_ctx *ctx, enum modtool_index_kind kind,
+			  modtool_index_fn fn, void *data);
+
+/* Where modtool_module_lookup() found a name, in kmod's order of trying. */
+enum modtool_lookup_source {
+	MODTOOL_SOURCE_NONE,
+	MODTOOL_SOURCE_CONFIG_ALIAS,	/* an alias line of the configuration */
+	MODTOOL_SOURCE_MODULES_DEP,	/* a module name */
+	MODTOOL_SOURCE_SYMBOLS,		/* symbol:NAME */
+	MODTOOL_SOURCE_COMMANDS,	/* an install or remove line */
+	MODTOOL_SOURCE_ALIASES,		/* modules.alias patterns */
+	MODTOOL_SOURCE_BUILTIN,		/* modules.builtin */
+	MODTOOL_SOURCE_BUILTIN_ALIASES,	/* modules.builtin.alias */
+};
+int modtool_list_get_source(const struct modtool_list *list);
+/* The alias (pattern or key) entry @i was found by; NULL when found by name. */
+const char *modtool_list_get_alias(const struct modtool_list *list, size_t i);
+/* The configuration entry (index of kind alias) that gave entry @i, or -ENOENT. */
+int modtool_list_get_config_index(const struct modtool_list *list, size_t i);
+
+/* Names as modprobe resolves them: dependency names from modules.dep, in load order. */
+int modtool_resolve_dependencies(struct modtool_ctx *ctx, const char *name,
+				 struct modtool_list **list);
+/*
+ * The modules of the first softdep line matching @name: pre: and post:
+ * names each looked up as modprobe does (aliases included).
+ */
+int modtool_resolve_softdeps(struct modtool_ctx *ctx, const char *name,
+			     struct modtool_list **pre, struct modtool_list **post);
+/* The first install (or remove) command configured for module @name, or NULL. */
+const char *modtool_resolve_command(struct modtool_ctx *ctx, const char *name, bool remove);
+/* Is @name named by a blacklist line? */
+bool modtool_resolve_is_blacklisted(struct modtool_ctx *ctx, const char *name);
+
+/*
+ * What loading entry @i of @list would do, step by step, as kmod 30 orders
+ * it: for each dependency (from modules.dep, deepest first) its softdep pre:
+ * modules, itself and its post: modules; then the same for the module.  A
+ * module appears once (per alias it was reached by).  Nothing is read from
+ * the running kernel: whether a step is already done is the caller's to ask.
+ * @extra_options are the command line's, for the module itself only.
+ */
+enum modtool_plan_flags {
+	MODTOOL_PLAN_IGNORE_COMMANDS = 1 << 0,	/* -i: no install command nor softdep for it */
+	MODTOOL_PLAN_BLACKLIST = 1 << 1,	/* -b: a blacklisted module is skipped by name too */
+};
+struct modtool_plan;
+int modtool_plan_new(struct modtool_list *list, size_t i, const char *extra_options,
+		     unsigned int flags, struct modtool_plan **plan);
+void modtool_plan_free(struct modtool_plan *plan);
+/* The module was skipped whole because it is blacklisted (found by alias, or -b). */
+bool modtool_plan_is_blacklisted(const struct modtool_plan *plan);
+size_t modtool_plan_count(const struct modtool_plan *plan);
+
+enum modtool_step_action {
+	MODTOOL_STEP_INSERT,	/* insert the module's file */
+	MODTOOL_STEP_INSTALL,	/* run its install command instead */
+	MODTOOL_STEP_BUILTIN,	/* built into the kernel (modules.builtin): nothing to do */
+	MODTOOL_STEP_NONE,	/* no file and not built in: nothing kmod would do */
+};
+enum modtool_step_reason {
+	MODTOOL_STEP_TARGET,		/* the module asked for */
+	MODTOOL_STEP_DEPENDENCY,	/* from modules.dep */
+	MODTOOL_STEP_SOFTDEP_PRE,
+	MODTOOL_STEP_SOFTDEP_POST,
+};
+/* Borrowed: valid while the plan lives. */
+struct modtool_module *modtool_plan_get_module(const struct modtool_plan *plan, size_t i);
+int modtool_plan_get_action(const struct modtool_plan *plan, size_t i);
+int modtool_plan_get_reason(const struct modtool_plan *plan, size_t i);
+/* The module whose dependency or soft dependency step @i is (NULL for the target). */
+const char *modtool_plan_get_parent(const struct modtool_plan *plan, size_t i);
+/* The alias the step's module was reached by, or NULL. */
+const char *modtool_plan_get_alias(const struct modtool_plan *plan, size_t i);
+/* Parameters as kmod passes them ("" when none). */
+const char *modtool_plan_get_options(const struct modtool_plan *plan, size_t i);
+/* The install command of an MODTOOL_STEP_INSTALL step, as configured. */
+const char *modtool_plan_get_command(const struct modtool_plan *plan, size_t i);
+/* A dependency or soft dependency that is loaded although blacklisted. */
+bool modtool_plan_step_is_blacklisted(const struct modtool_plan *plan, size_t i);
+
+/* ---- output (output.c): the JSON writer every tool shares -------------- */
+
+struct modtool_json;
+/* A writer to @fd; values are separated and strings escaped by the writer. */
+struct modtool_json *modtool_json_new(int fd);
+void modtool_json_begin_object(struct modtool_json *json);
+void modtool_json_end_object(struct modtool_json *json);
+void modtool_json_begin_array(struct modtool_json *json);
+void modtool_json_end_array(struct modtool_json *json);
+void modtool_json_key(struct modtool_json *json, const char *key);
+/* A string (NULL writes null). */
+void modtool_json_string(struct modtool_json *json, const char *value);
+void modtool_json_int(struct modtool_json *json, long long value);
+void modtool_json_bool(struct modtool_json *json, bool value);
+/* Finish with a newline, flush and free: 0 or the first write error. */
+int modtool_json_free(struct modtool_json *json);
+
+/* ---- depmod: the tree's modules.* indexes --------------------------- */
+
+/*
+ * Generate every modules.* file for the context's module tree, as kmod's
+ * depmod does, in parallel, with a per-module cache for incremental runs
+ * (".modtool-depmod.cache" in the output directory).  The files are
+ * published together: each is written to a temporary file, fsynced and only
+ * then renamed; on any error the old files stay as they were.
+ */
+struct modtool_depmod;
+
+enum modtool_depmod_flags {
+	/* -e: warn about symbols nothing provides (needs a symvers or System.map) */
+	MODTOOL_DEPMOD_ERRSYMS = 1 << 0,
+	/* -w: warn about duplicate index entries */
+	MODTOOL_DEPMOD_WARN_DUPS = 1 << 1,
+	/* neither read nor write the incremental cache */
+	MODTOOL_DEPMOD_NO_CACHE = 1 << 2,
+};
+
+struct modtool_depmod_stats {
+	size_t modules;		/* module files found (after duplicates) */
+	size_t cached;		/* of which taken unchanged from the cache */
+	size_t skipped;		/* malformed, warned about and left out */
+};
+
+/* @kversion is matched by depmod.d's override and external lines. */
+int modtool_depmod_new(struct modtool_ctx *ctx, const char *kversion,
+		       struct modtool_depmod **dm);
+void modtool_depmod_free(struct modtool_depmod *dm);
+/* Where the files go (default: the context's module dir); created if missing. */
+int modtool_depmod_set_output_dir(struct modtool_depmod *dm, const char *dir);
+/* A depmod.d file or directory; none added: kmod's default directories. */
+int modtool_depmod_add_config(struct modtool_depmod *dm, const char *path);
+/* Index only these module files instead of walking the tree (no depmod.d). */
+int modtool_depmod_add_module(struct modtool_depmod *dm, const char *path);
+/* The kernel's exports: Module.symvers (with CRCs) or System.map. */
+int modtool_depmod_set_symvers(struct modtool_depmod *dm, const char *path);
+int modtool_depmod_set_system_map(struct modtool_depmod *dm, const char *path);
+void modtool_depmod_set_flags(struct modtool_depmod *dm, unsigned int flags);
+/* Architecture symbol prefix ignored in front of names ('\0': none). */
+void modtool_depmod_set_symbol_prefix(struct modtool_depmod *dm, char prefix);
+/* Parsing threads; 0 (the default): one per online CPU. */
+void modtool_depmod_set_threads(struct modtool_depmod *dm, unsigned int threads);
+/* 1 when the output's modules.dep is newer than every module, 0 if not. */
+int modtool_depmod_is_up_to_date(struct modtool_depmod *dm);
+/*
+ * Write the files.  -ELOOP: dependency cycles (reported, nothing written);
+ * other negative errno: nothing was replaced.
+ */
+int modtool_depmod_run(struct modtool_depmod *dm);
+/* A dry run: the text files kmod prints for -n, written to @fd. */
+int modtool_depmod_show(struct modtool_depmod *dm, int fd);
+/* Counts of the last run. */
+const struct modtool_depmod_stats *modtool_depmod_get_stats(const struct modtool_depmod *dm);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,35 +1,76 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Finding modules by name or alias in the tree's indexes, in kmod's order
- * for a lookup without configuration.  (modprobe.d aliases and commands join
- * in with the resolve concern.)
+ * Finding modules by name or alias, in kmod's order: configuration aliases
+ * (when the context has read a configuration), modules.dep, symbols,
+ * install/remove commands, modules.alias patterns, built-in modules, their
+ * aliases.  The first source that knows the name answers.
  */
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 
 #include "index.h"
 #include "internal.h"
+#include "lookup.h"
+#include "modprobe-config.h"
 #include "module.h"
 
 struct modtool_list {
+	struct modtool_ctx *ctx;
 	struct modtool_module **mods;
+	char **aliases;		/* per module: the alias it was found by, or NULL */
+	int *config_index;	/* per module: the alias line that gave it, or -1 */
 	size_t count;
 	size_t capacity;
+	int source;
 };
 
-static int list_add(struct modtool_list *list, struct modtool_module *mod)
+int mt_list_new(struct modtool_ctx *ctx, struct modtool_list **listp)
 {
+	struct modtool_list *list = calloc(1, sizeof(*list));
+
+	if (!list)
+		return -ENOMEM;
+	list->ctx = ctx;
+	*listp = list;
+	return 0;
+}
+
+struct modtool_ctx *mt_list_ctx(const struct modtool_list *list)
+{
+	return list->ctx;
+}
+
+/* Take @mod (its reference moves to the list) found by @alias (copied). */
+int mt_list_add(struct modtool_list *list, struct modtool_module *mod, const char *alias,
+		int config_index)
+{
+	char *a = NULL;
+
 	if (list->count == list->capacity) {
 		size_t cap = list->capacity ? list->capacity * 2 : 4;
 		struct modtool_module **m = reallocarray(list->mods, cap, sizeof(*m));
+		char **al = m ? reallocarray(list->aliases, cap, sizeof(*al)) : NULL;
+		int *ci = al ? reallocarray(list->config_index, cap, sizeof(*ci)) : NULL;
 
-		if (!m)
-			return -ENOMEM;
-		list->mods = m;
+		if (m)
+			list->mods = m;
+		if (al)
+			list->aliases = al;
+		if (!ci)
+			goto nomem;
+		list->config_index = ci;
 		list->capacity = cap;
 	}
-	list->mods[list->count++] = mod;
+	if (alias && !(a = strdup(alias)))
+		goto nomem;
+	list->mods[list->count] = mod;
+	list->aliases[list->count] = a;
+	list->config_index[list->count++] = config_index;
 	return 0;
+nomem:
+	modtool_module_unref(mod);
+	return -ENOMEM;
 }
 
 MT_EXPORT size_t modtool_list_count(const struct modtool_list *list)
@@ -42,13 +83,34 @@ MT_EXPORT struct modtool_module *modtool_list_get(const struct modtool_list *lis
 	return list && i < list->count ? list->mods[i] : NULL;
 }
 
+MT_EXPORT const char *modtool_list_get_alias(const struct modtool_list *list, size_t i)
+{
+	return list && i < list->count ? list->aliases[i] : NULL;
+}
+
+MT_EXPORT int modtool_list_get_config_index(const struct modtool_list *list, size_t i)
+{
+	if (!list || i >= list->count || list->config_index[i] < 0)
+		return -ENOENT;
+	return list->config_index[i];
+}
+
+MT_EXPORT int modtool_list_get_source(const struct modtool_list *list)
+{
+	return list ? list->source : MODTOOL_SOURCE_NONE;
+}
+
 MT_EXPORT void modtool_list_free(struct modtool_list *list)
 {
 	if (!list)
 		return;
-	for (size_t i = 0; i < list->count; i++)
+	for (size_t i = 0; i < list->count; i++) {
 		modtool_module_unref(list->mods[i]);
+		free(list->aliases[i]);
+	}
 	free(list->mods);
+	free(list->aliases);
+	free(list->config_index);
 	free(list);
 }
 
@@ -80,31 +142,44 @@ static int alias_normalize(const char *alias, char *out, size_t outsize)
 	return 0;
 }
 
-/* The file of module @name from modules.dep.bin ("relpath: deps"), or NULL. */
-static int module_path(struct modtool_ctx *ctx, const char *name, char *path, size_t pathsize)
+int mt_moddep_line(struct modtool_ctx *ctx, const char *name, struct mt_index_value *v)
 {
 	struct mt_index *idx = mt_ctx_index(ctx, MT_INDEX_DEP);
-	struct mt_index_value v;
-	const char *colon;
-	int n, r;
+	int r;
 
 	if (!idx)
 		return 0;
-	r = mt_index_lookup(idx, name, &v);
+	r = mt_index_lookup(idx, name, v);
 	if (r <= 0)
 		return r;
-	colon = strchr(v.value, ':');
-	if (!colon)
-		return 0;
-	if (v.value[0] == '/')
-		n = snprintf(path, pathsize, "%.*s", (int)(colon - v.value), v.value);
-	else
-		n = snprintf(path, pathsize, "%s/%.*s", ctx->module_dir, (int)(colon - v.value),
-			     v.value);
-	return n < (int)pathsize ? 1 : -ENAMETOOLONG;
+	return strchr(v->value, ':') ? 1 : 0;
 }
 
-static bool is_builtin(struct modtool_ctx *ctx, const char *name)
+int mt_module_path_join(struct modtool_ctx *ctx, const char *rel, size_t len, char *path,
+			size_t pathsize)
+{
+	int n;
+
+	if (rel[0] == '/')
+		n = snprintf(path, pathsize, "%.*s", (int)len, rel);
+	else
+		n = snprintf(path, pathsize, "%s/%.*s", ctx->module_dir, (int)len, rel);
+	return n >= 0 && n < (int)pathsize ? 0 : -ENAMETOOLONG;
+}
+
+/* The file of module @name from modules.dep.bin ("relpath: deps"): 1, or 0. */
+static int module_path(struct modtool_ctx *ctx, const char *name, char *path, size_t pathsize)
+{
+	struct mt_index_value v;
+	int r = mt_moddep_line(ctx, name, &v);
+
+	if (r <= 0)
+		return r;
+	r = mt_module_path_join(ctx, v.value, strchr(v.value, ':') - v.value, path, pathsize);
+	return r < 0 ? r : 1;
+}
+
+bool mt_is_builtin(struct modtool_ctx *ctx, const char *name)
 {
 	struct mt_index *idx = mt_ctx_index(ctx, MT_INDEX_BUILTIN);
 	struct mt_index_value v;
@@ -112,37 +187,50 @@ static bool is_builtin(struct modtool_ctx *ctx, const char *name)
 	return idx && mt_index_lookup(idx, name, &v) == 1;
 }
 
-/* A module known by @name: its file from modules.dep, else maybe built in. */
-static int add_module_by_name(struct modtool_ctx *ctx, const char *name, struct modtool_list *list)
+int mt_module_by_name(struct modtool_ctx *ctx, const char *name, struct modtool_module **mod)
 {
-	struct modtool_module *mod;
 	char path[PATH_MAX];
-	int r, err;
+	int r;
 
 	r = module_path(ctx, name, path, sizeof(path));
 	if (r < 0)
 		return r;
-	err = mt_module_new(ctx, name, r ? path : NULL, !r && is_builtin(ctx, name), &mod);
+	return mt_module_new(ctx, name, r ? path : NULL, !r && mt_is_builtin(ctx, name), mod);
+}
+
+/* A module known by @name: its file from modules.dep, else maybe built in. */
+static int add_module_by_name(struct modtool_ctx *ctx, const char *name, const char *alias,
+			      int config_index, struct modtool_list *list)
+{
+	struct modtool_module *mod;
+	int err = mt_module_by_name(ctx, name, &mod);
+
 	if (err < 0)
 		return err;
-	err = list_add(list, mod);
-	if (err < 0)
-		modtool_module_unref(mod);
+	return mt_list_add(list, mod, alias, config_index);
+}
+
+static int lookup_config_alias(struct modtool_ctx *ctx, const char *name,
+			       struct modtool_list *list)
+{
+	size_t n;
+	const struct mt_config_entry *e = mt_config_entries(ctx->config, MODTOOL_CONFIG_ALIAS, &n);
+	int err = 0;
+
+	for (size_t i = 0; i < n && err == 0; i++)
+		if (mt_config_key_matches(e[i].key, name))
+			err = add_module_by_name(ctx, e[i].value, e[i].key, (int)i, list);
 	return err;
 }
 
 static int lookup_moddep(struct modtool_ctx *ctx, const char *name, struct modtool_list *list)
 {
-	struct mt_index *idx = mt_ctx_index(ctx, MT_INDEX_DEP);
 	struct mt_index_value v;
-	int r;
+	int r = mt_moddep_line(ctx, name, &v);
 
-	if (!idx)
-		return 0;
-	r = mt_index_lookup(idx, name, &v);
 	if (r <= 0)
 		return r;
-	return add_module_by_name(ctx, name, list);
+	return add_module_by_name(ctx, name, NULL, -1, list);
 }
 
 static int lookup_builtin(struct modtool_ctx *ctx, const char *name, struct modtool_list *list)
@@ -150,15 +238,12 @@ static int lookup_builtin(struct modtool_ctx *ctx, const char *name, struct modt
 	struct modtool_module *mod;
 	int err;
 
-	if (!is_builtin(ctx, name))
+	if (!mt_is_builtin(ctx, name))
 		return 0;
 	err = mt_module_new(ctx, name, NULL, true, &mod);
 	if (err < 0)
 		return err;
-	err = list_add(list, mod);
-	if (err < 0)
-		modtool_module_unref(mod);
-	return err;
+	return mt_list_add(list, mod, NULL, -1);
 }
 
 /* Every module an alias index maps @name to, in kmod's order. */
@@ -175,7 +260,7 @@ static int lookup_alias_index(struct modtool_ctx *ctx, enum mt_index_id id, cons
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n && err == 0; i++)
-		err = add_module_by_name(ctx, values[i].value, list);
+		err = add_module_by_name(ctx, values[i].value, name, -1, list);
 	free(values);
 	return err;
 }
@@ -185,6 +270,23 @@ static int lookup_symbol(struct modtool_ctx *ctx, const char *name, struct modto
 	if (strncmp(name, "symbol:", 7) != 0)
 		return 0;
 	return lookup_alias_index(ctx, MT_INDEX_SYMBOLS, name, list);
+}
+
+/* A name that only an install (else a remove) line knows: the first such line. */
+static int lookup_commands(struct modtool_ctx *ctx, const char *name, struct modtool_list *list)
+{
+	static const enum modtool_config_kind kinds[] = { MODTOOL_CONFIG_INSTALL,
+							   MODTOOL_CONFIG_REMOVE };
+
+	for (size_t k = 0; k < 2; k++) {
+		size_t n;
+		const struct mt_config_entry *e = mt_config_entries(ctx->config, kinds[k], &n);
+
+		for (size_t i = 0; i < n; i++)
+			if (mt_streq(e[i].key, name))
+				return add_module_by_name(ctx, name, NULL, -1, list);
+	}
+	return 0;
 }
 
 static int lookup_alias(struct modtool_ctx *ctx, const char *name, struct modtool_list *list)
@@ -200,20 +302,32 @@ static int lookup_builtin_alias(struct modtool_ctx *ctx, const char *name,
 
 typedef int (*lookup_fn)(struct modtool_ctx *ctx, const char *name, struct modtool_list *list);
 
-static const lookup_fn lookup_any[] = {
-	lookup_moddep, lookup_symbol, lookup_alias, lookup_builtin, lookup_builtin_alias,
+struct lookup_step {
+	lookup_fn fn;
+	int source;
 };
-static const lookup_fn lookup_name_only[] = {
-	lookup_moddep, lookup_builtin,
+
+static const struct lookup_step lookup_any[] = {
+	{ lookup_config_alias, MODTOOL_SOURCE_CONFIG_ALIAS },
+	{ lookup_moddep, MODTOOL_SOURCE_MODULES_DEP },
+	{ lookup_symbol, MODTOOL_SOURCE_SYMBOLS },
+	{ lookup_commands, MODTOOL_SOURCE_COMMANDS },
+	{ lookup_alias, MODTOOL_SOURCE_ALIASES },
+	{ lookup_builtin, MODTOOL_SOURCE_BUILTIN },
+	{ lookup_builtin_alias, MODTOOL_SOURCE_BUILTIN_ALIASES },
+};
+static const struct lookup_step lookup_name_only[] = {
+	{ lookup_moddep, MODTOOL_SOURCE_MODULES_DEP },
+	{ lookup_builtin, MODTOOL_SOURCE_BUILTIN },
 };
 
 MT_EXPORT int modtool_module_lookup(struct modtool_ctx *ctx, const char *name, unsigned int flags,
 				    struct modtool_list **listp)
 {
 	bool name_only = flags & MODTOOL_LOOKUP_NAME_ONLY;
-	const lookup_fn *fns = name_only ? lookup_name_only : lookup_any;
-	size_t nfns = name_only ? sizeof(lookup_name_only) / sizeof(lookup_name_only[0])
-				: sizeof(lookup_any) / sizeof(lookup_any[0]);
+	const struct lookup_step *steps = name_only ? lookup_name_only : lookup_any;
+	size_t nsteps = name_only ? sizeof(lookup_name_only) / sizeof(lookup_name_only[0])
+				  : sizeof(lookup_any) / sizeof(lookup_any[0]);
 	struct modtool_list *list;
 	char key[PATH_MAX];
 	int err;
@@ -224,16 +338,44 @@ MT_EXPORT int modtool_module_lookup(struct modtool_ctx *ctx, const char *name, u
 			: alias_normalize(name, key, sizeof(key));
 	if (err < 0)
 		return err;
-	list = calloc(1, sizeof(*list));
-	if (!list)
-		return -ENOMEM;
-	for (size_t i = 0; i < nfns && list->count == 0; i++) {
-		err = fns[i](ctx, key, list);
+	err = mt_list_new(ctx, &list);
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < nsteps && list->count == 0; i++) {
+		err = steps[i].fn(ctx, key, list);
 		if (err < 0) {
 			modtool_list_free(list);
 			return err;
 		}
+		if (list->count)
+			list->source = steps[i].source;
 	}
 	*listp = list;
 	return list->count;
+}
+
+struct dump {
+	modtool_index_fn fn;
+	void *data;
+};
+
+static int dump_value(void *data, const char *key, const struct mt_index_value *value)
+{
+	struct dump *d = data;
+
+	return d->fn(d->data, key, value->value);
+}
+
+MT_EXPORT int modtool_index_foreach(struct modtool_ctx *ctx, enum modtool_index_kind kind,
+				    modtool_index_fn fn, void *data)
+{
+	struct dump d = { fn, data };
+	struct mt_index *idx;
+
+	if (!ctx || !fn || (kind != MODTOOL_INDEX_ALIASES && kind != MODTOOL_INDEX_SYMBOLS))
+		return -EINVAL;
+	idx = mt_ctx_index(ctx, kind == MODTOOL_INDEX_ALIASES ? MT_INDEX_ALIAS : MT_INDEX_SYMBOLS);
+	if (!idx)
+		return 0;
+	return mt_index_foreach(idx, dump_value, &d);
 }

@@ -112,6 +112,11 @@ MT_EXPORT bool modtool_module_is_builtin(const struct modtool_module *mod)
 	return mod && mod->builtin;
 }
 
+struct modtool_ctx *mt_module_ctx(const struct modtool_module *mod)
+{
+	return mod->ctx;
+}
+
 struct mt_file *mt_module_file(struct modtool_module *mod)
 {
 	if (!mod->path)

@@ -16,6 +16,8 @@ struct mt_file;
  */
 int mt_module_new(struct modtool_ctx *ctx, const char *name, const char *path, bool builtin,
 		  struct modtool_module **mod);
+/* The context the module belongs to. */
+struct modtool_ctx *mt_module_ctx(const struct modtool_module *mod);
 /* The module's file, opened and loaded on first use; NULL on error (logged). */
 struct mt_file *mt_module_file(struct modtool_module *mod);
 

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The depmod engine's shared state.  One concern per file:
+ *   depmod.c          public API, the run from start to end
+ *   depmod-config.c   depmod.d (search, override, external, exclude)
+ *   depmod-scan.c     walking the tree, duplicates, modules.order
+ *   depmod-parse.c    one module: what depmod needs of it, as a flat record
+ *   depmod-pool.c     parsing every module on a thread per core
+ *   depmod-cache.c    the per-module record cache for incremental runs
+ *   depmod-resolve.c  symbols, dependencies, order, cycles
+ *   depmod-output.c   every modules.* file, published atomically
+ */
+#ifndef MODTOOL_DEPMOD_H
+#define MODTOOL_DEPMOD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct modtool_ctx;
+
+/* ---- growable buffers and a string set ------------------------------- */
+
+struct mt_buf {
+	char *p;
+	size_t len, cap;
+	int err;		/* sticky -ENOMEM */
+};
+
+void mt_buf_put(struct mt_buf *b, const void *data, size_t len);
+void mt_buf_puts(struct mt_buf *b, const char *s);
+void mt_buf_putc(struct mt_buf *b, char c);
+void mt_buf_printf(struct mt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void mt_buf_free(struct mt_buf *b);
+
+/* Room for @need elements of @elem bytes: the block, or NULL (untouched). */
+void *mt_grow(void *p, size_t *cap, size_t need, size_t elem);
+
+/* The hash kmod's own hash tables use (Paul Hsieh's SuperFastHash). */
+uint32_t mt_superfast_hash(const char *key, size_t len);
+
+/* ---- configuration (depmod-config.c) ---------------------------------- */
+
+enum mt_search_type { MT_SEARCH_PATH, MT_SEARCH_BUILTIN, MT_SEARCH_EXTERNAL };
+
+struct mt_search {
+	enum mt_search_type type;
+	char *path;		/* relative to the module dir (MT_SEARCH_PATH) */
+};
+
+struct mt_override {
+	char *modname;		/* normalized */
+	char *subdir;		/* relative to the module dir, no trailing '/' */
+};
+
+struct mt_depmod_cfg {
+	struct mt_search *searches;
+	size_t n_searches, searches_cap;
+	struct mt_override *overrides;
+	size_t n_overrides, overrides_cap;
+	char **externals;	/* absolute directories */
+	size_t n_externals, externals_cap;
+	char **excludes;	/* entry names never walked into */
+	size_t n_excludes, excludes_cap;
+};
+
+/* Read @paths (files or directories of *.conf, first file of a name wins). */
+int mt_depmod_cfg_load(struct modtool_ctx *ctx, struct mt_depmod_cfg *cfg,
+		       char *const *paths, size_t n_paths, const char *kversion);
+void mt_depmod_cfg_free(struct mt_depmod_cfg *cfg);
+
+/* ---- modules ----------------------------------------------------------- */
+
+/*
+ * What depmod needs of one module, as one flat record (also the cache's
+ * on-disk form, so it is native-endian and position-independent):
+ *   u32 n_info,    then n_info   x "key=value\0"   (alias, softdep, weakdep only)
+ *   u32 n_exports, then n_exports x { u64 crc, name\0 }
+ *   u32 n_undefs,  then n_undefs  x { u64 crc, u8 weak, name\0 }
+ */
+struct mt_record {
+	uint8_t *data;
+	size_t size;
+};
+
+struct mt_dm_module {
+	char *path;		/* as opened */
+	const char *relpath;	/* into path, or path itself for external modules */
+	char *name;		/* normalized module name */
+	uint64_t file_size;
+	int64_t mtime_ns;
+	uint64_t ino, dev;
+	int order;		/* position in modules.order, or INT32_MAX */
+	uint32_t hash_bucket;	/* kmod's bucket, orders modules missing from modules.order */
+	struct mt_record rec;
+	bool from_cache;
+	bool broken;		/* malformed: skipped */
+	char *problem;		/* why broken (warned after the parallel parse) */
+
+	/* resolution */
+	uint32_t idx;		/* position in the sorted array */
+	uint32_t *deps;		/* direct dependencies, indexes */
+	uint32_t n_deps;
+	size_t deps_cap;
+	uint32_t users;
+	uint32_t dep_sort_idx;
+	uint32_t stamp;
+};
+
+/* Parse @m->path into @m->rec, or set @m->broken and @m->problem. */
+void mt_depmod_parse_module(struct mt_dm_module *m);
+/* Parse the modules with @todo set on @threads threads, biggest first. */
+int mt_depmod_parse_all(struct mt_dm_module **mods, size_t n, unsigned int threads);
+
+/* Walk the record: returns false when it is malformed (a corrupt cache). */
+struct mt_record_iter {
+	const uint8_t *p, *end;
+};
+bool mt_record_valid(const uint8_t *data, size_t size);
+/* Sections: 0 info, 1 exports, 2 undefs.  Returns the count, iter at the first. */
+uint32_t mt_record_section(const struct mt_record *r, int which, struct mt_record_iter *it);
+const char *mt_record_next_info(struct mt_record_iter *it);
+const char *mt_record_next_symbol(struct mt_record_iter *it, uint64_t *crc, bool *weak);
+
+/* ---- the whole run ------------------------------------------------------ */
+
+struct mt_dm_symbol {
+	const char *name;	/* borrowed from a record or the symvers buffer */
+	uint32_t hash;
+	int32_t owner;		/* module idx, or -1 (kernel) */
+	uint64_t crc;
+};
+
+struct mt_symtab {
+	struct mt_dm_symbol *slots;
+	size_t cap, count;	/* open addressing, cap a power of two */
+};
+
+struct mt_depmod_run {
+	struct modtool_ctx *ctx;
+	const struct mt_depmod_cfg *cfg;
+	const char *dirname;	/* module dir read from */
+	size_t dirnamelen;
+	struct mt_dm_module **mods;	/* after scan: the chosen ones, sorted */
+	size_t n_mods, mods_cap;
+	struct mt_symtab syms;
+	char *kernel_syms;	/* Module.symvers or System.map text */
+	char sym_prefix;
+	bool check_symvers;
+	bool print_unknown;
+	bool warn_dups;
+	uint32_t stamp;
+	unsigned int n_cycle_mods;
+	void *cache_map;	/* records of unchanged modules point in here */
+	size_t cache_size;
+	size_t cache_hits;
+};
+
+/* depmod-scan.c */
+int mt_depmod_scan(struct mt_depmod_run *run);
+int mt_depmod_add_file(struct mt_depmod_run *run, const char *path);
+void mt_depmod_sort(struct mt_depmod_run *run);
+int mt_depmod_up_to_date(struct modtool_ctx *ctx, const char *dirname, const char *outdir);
+void mt_dm_module_free(struct mt_dm_module *m);
+
+/* depmod-cache.c: fill records from the cache where the file is unchanged */
+#define MT_DEPMOD_CACHE_NAME ".modtool-depmod.cache"
+int mt_depmod_cache_apply(struct mt_depmod_run *run, const char *cachefile);
+int mt_depmod_cache_build(struct mt_depmod_run *run, struct mt_buf *out);
+
+/* depmod-resolve.c */
+int mt_depmod_load_symvers(struct mt_depmod_run *run, const char *path);
+int mt_depmod_load_system_map(struct mt_depmod_run *run, const char *path);
+int mt_depmod_resolve(struct mt_depmod_run *run);
+/* All dependencies of @m in kmod's order; the caller frees *out. */
+int mt_depmod_all_deps(struct mt_depmod_run *run, const struct mt_dm_module *m,
+		       uint32_t **out, size_t *n);
+void mt_symtab_free(struct mt_symtab *t);
+/* Symbols in kmod's hash-table order (modules.symbols); caller frees. */
+int mt_symtab_kmod_order(const struct mt_symtab *t, const struct mt_dm_symbol ***out,
+			 size_t *n);
+
+/* depmod-output.c */
+struct mt_depmod_output {
+	const char *outdir;	/* NULL: write @fd only (dry run) */
+	int fd;			/* dry run: text files go here */
+	bool cache;
+	const char *cachefile;
+};
+int mt_depmod_write(struct mt_depmod_run *run, const struct mt_depmod_output *out);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * modprobe configuration: modprobe.d files, the tree's modules.softdep and
+ * modules.weakdep, and the kernel command line, read once into a context.
+ */
+#ifndef MODTOOL_MODPROBE_CONFIG_H
+#define MODTOOL_MODPROBE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "libmodtool.h"
+
+struct modtool_ctx;
+
+struct mt_config_entry {
+	const char *key;	/* module name, or alias/name pattern, '-' made '_' */
+	const char *value;	/* as kmod's -c prints it; NULL for a blacklist line */
+	const char *const *deps;	/* softdep: pre then post; weakdep: all */
+	unsigned int npre, npost;
+	const char *file;	/* "" for the kernel command line */
+	unsigned int line;	/* 0 for the kernel command line */
+	char *blob;		/* owns the strings above */
+};
+
+struct mt_config;
+
+int mt_config_new(struct mt_config **cfg);
+void mt_config_free(struct mt_config *cfg);
+
+/*
+ * Read the files of @paths (files, or directories of *.conf and *.alias; the
+ * standard directories when NULL) and the tree's modules.softdep and
+ * modules.weakdep, all in file-name order (the first file of a name wins),
+ * then the kernel command line from @cmdline ("/proc/cmdline" when NULL,
+ * nothing when "").  Bad lines are logged with file:line and skipped.
+ */
+int mt_config_load(struct modtool_ctx *ctx, const char *const *paths, const char *cmdline,
+		   struct mt_config **cfg);
+
+/* Parse @len bytes of configuration as if read from file @name. */
+int mt_config_parse_buffer(struct modtool_ctx *ctx, struct mt_config *cfg, const char *name,
+			   const char *buf, size_t len);
+/* Parse a kernel command line (modprobe.blacklist=, mod.param=value). */
+int mt_config_parse_cmdline(struct modtool_ctx *ctx, struct mt_config *cfg, const char *buf,
+			    size_t len);
+
+const struct mt_config_entry *mt_config_entries(const struct mt_config *cfg,
+						enum modtool_config_kind kind, size_t *n);
+
+/* First entry of @kind whose key, read as a pattern, matches @name (kmod's rule
+ * for install, remove, softdep and weakdep); NULL when none. */
+const struct mt_config_entry *mt_config_first_match(const struct mt_config *cfg,
+						    enum modtool_config_kind kind,
+						    const char *name);
+/* Does @key, read as an fnmatch(3) pattern, match @name? */
+bool mt_config_key_matches(const char *key, const char *name);
+/* Does a blacklist line name @name exactly? */
+bool mt_config_is_blacklisted(const struct mt_config *cfg, const char *name);
+/* Does options line @e apply to module @name reached by @alias (may be NULL)? */
+bool mt_config_options_apply(const struct mt_config_entry *e, const char *name, const char *alias);
+/*
+ * The options of every line for @name or @alias, joined by spaces, then a
+ * space and @extra when @extra is not NULL (kmod's order and spacing).
+ * *out is NULL when there is nothing; the caller frees it.
+ */
+int mt_config_options(const struct mt_config *cfg, const char *name, const char *alias,
+		      const char *extra, char **out);
+
+/* kmod's underscores(): '-' to '_' outside [...]; -EINVAL on a lone bracket. */
+int mt_underscores(char *s);
+
+#endif

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* lsmod: list the loaded modules in kmod's format. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "tool.h"
+
+/* kmod's columns: name padded to 19, size right-aligned in 8, then users. */
+static int print_loaded(struct modtool_ctx *ctx, FILE *out)
+{
+	struct modtool_loaded *list;
+	int err = modtool_loaded_list(ctx, &list);
+
+	if (err < 0) {
+		fprintf(stderr, "Error: could not get list of modules: %s\n", strerror(-err));
+		return err;
+	}
+	fputs("Module                  Size  Used by\n", out);
+	for (size_t i = 0; i < modtool_loaded_count(list); i++) {
+		const char *holders = modtool_loaded_get_holders(list, i);
+
+		fprintf(out, "%-19s %8lu  %d%s%s\n", modtool_loaded_get_name(list, i),
+			modtool_loaded_get_size(list, i), modtool_loaded_get_refcount(list, i),
+			*holders ? " " : "", holders);
+	}
+	modtool_loaded_free(list);
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	struct modtool_ctx *ctx;
+	int err;
+
+	/* kmod 30's lsmod takes no options at all */
+	if (argc != 1) {
+		fprintf(stderr, "Usage: %s\n", argv[0]);
+		return EXIT_FAILURE;
+	}
+	err = modtool_ctx_new(NULL, &ctx);
+	if (err < 0) {
+		fprintf(stderr, "Error: cannot create context: %s\n", strerror(-err));
+		return EXIT_FAILURE;
+	}
+	modtool_ctx_set_log_fn(ctx, NULL, NULL);
+	err = print_loaded(ctx, stdout);
+	modtool_ctx_free(ctx);
+	return err < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

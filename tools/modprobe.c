@@ -1,0 +1,1034 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * modprobe: load or remove modules with what they need, or say what that
+ * would take.  Option parsing and printing only: lookups, plans and the
+ * kernel calls are the library's.  Output as kmod 30's where scripts read it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+static const char usage[] =
+	"Usage:\n"
+	"\t%1$s [options] [-i] [-b] modulename\n"
+	"\t%1$s [options] -a [-i] [-b] modulename [modulename...]\n"
+	"\t%1$s [options] -r [-i] modulename\n"
+	"\t%1$s [options] -r -a [-i] modulename [modulename...]\n"
+	"\t%1$s [options] -c\n"
+	"\t%1$s [options] --dump-modversions filename\n"
+	"Management Options:\n"
+	"\t-a, --all                   Consider every non-argument to\n"
+	"\t                            be a module name to be inserted\n"
+	"\t                            or removed (-r)\n"
+	"\t-r, --remove                Remove modules instead of inserting\n"
+	"\t    --remove-dependencies   Deprecated: use --remove-holders\n"
+	"\t    --remove-holders        Also remove module holders (use together with -r)\n"
+	"\t-w, --wait <MSEC>           When removing a module, wait up to MSEC for\n"
+	"\t                            module's refcount to become 0 so it can be\n"
+	"\t                            removed (use together with -r)\n"
+	"\t    --first-time            Fail if module already inserted or removed\n"
+	"\t-i, --ignore-install        Ignore install commands\n"
+	"\t-i, --ignore-remove         Ignore remove commands\n"
+	"\t-b, --use-blacklist         Apply blacklist to resolved alias.\n"
+	"\t-f, --force                 Force module insertion or removal.\n"
+	"\t                            implies --force-modversions and\n"
+	"\t                            --force-vermagic\n"
+	"\t    --force-modversion      Ignore module's version\n"
+	"\t    --force-vermagic        Ignore module's version magic\n"
+	"\n"
+	"Query Options:\n"
+	"\t-R, --resolve-alias         Only lookup and print alias and exit\n"
+	"\t-D, --show-depends          Only print module dependencies and exit\n"
+	"\t    --explain               Print how each module resolves and exit\n"
+	"\t    --json                  With -D or -c: print JSON\n"
+	"\t-c, --showconfig            Print out known configuration and exit\n"
+	"\t-c, --show-config           Same as --showconfig\n"
+	"\t    --show-modversions      Dump module symbol version and exit\n"
+	"\t    --dump-modversions      Same as --show-modversions\n"
+	"\t    --show-exports          Only print module exported symbol versions and exit\n"
+	"\n"
+	"General Options:\n"
+	"\t-n, --dry-run               Do not execute operations, just print out\n"
+	"\t-n, --show                  Same as --dry-run\n"
+	"\t-C, --config=FILE           Use FILE instead of default search paths\n"
+	"\t-d, --dirname=DIR           Use DIR as filesystem root for " MODULE_DIRECTORY "\n"
+	"\t-S, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
+	"\t-s, --syslog                print to syslog, not stderr\n"
+	"\t-q, --quiet                 disable messages\n"
+	"\t-v, --verbose               enables more messages\n"
+	"\t-V, --version               show version\n"
+	"\t-h, --help                  show this help\n";
+
+enum {
+	OPT_FORCE_VERMAGIC = 1, OPT_FORCE_MODVERSION, OPT_FIRST_TIME, OPT_SHOW_MODVERSIONS,
+	OPT_REMOVE_HOLDERS, OPT_SHOW_EXPORTS, OPT_EXPLAIN, OPT_JSON,
+};
+
+static const struct option longopts[] = {
+	{ "all", no_argument, NULL, 'a' },
+	{ "remove", no_argument, NULL, 'r' },
+	{ "remove-dependencies", no_argument, NULL, OPT_REMOVE_HOLDERS },
+	{ "remove-holders", no_argument, NULL, OPT_REMOVE_HOLDERS },
+	{ "wait", required_argument, NULL, 'w' },
+	{ "resolve-alias", no_argument, NULL, 'R' },
+	{ "first-time", no_argument, NULL, OPT_FIRST_TIME },
+	{ "ignore-install", no_argument, NULL, 'i' },
+	{ "ignore-remove", no_argument, NULL, 'i' },
+	{ "use-blacklist", no_argument, NULL, 'b' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "force-modversion", no_argument, NULL, OPT_FORCE_MODVERSION },
+	{ "force-vermagic", no_argument, NULL, OPT_FORCE_VERMAGIC },
+	{ "show-depends", no_argument, NULL, 'D' },
+	{ "showconfig", no_argument, NULL, 'c' },
+	{ "show-config", no_argument, NULL, 'c' },
+	{ "show-modversions", no_argument, NULL, OPT_SHOW_MODVERSIONS },
+	{ "dump-modversions", no_argument, NULL, OPT_SHOW_MODVERSIONS },
+	{ "show-exports", no_argument, NULL, OPT_SHOW_EXPORTS },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "show", no_argument, NULL, 'n' },
+	{ "config", required_argument, NULL, 'C' },
+	{ "dirname", required_argument, NULL, 'd' },
+	{ "set-version", required_argument, NULL, 'S' },
+	{ "syslog", no_argument, NULL, 's' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static struct {
+	bool all, remove, remove_holders, first_time, ignore_commands, use_blacklist;
+	bool force, force_vermagic, force_modversion, show_depends, resolve, showconfig;
+	bool modversions, exports, explain, json, dry_run, ignore_loaded, use_syslog, quiet;
+	int verbose;		/* syslog priority up to which messages are shown */
+	unsigned long wait_msec;
+	const char **config;
+	size_t nconfig;
+	const char *root, *kver;
+} o = { .verbose = LOG_WARNING };
+
+static struct modtool_ctx *ctx;
+static bool log_as_warning;	/* -a: a missing module is a warning, not fatal */
+
+static void vlog(int prio, const char *fmt, va_list ap)
+{
+	static const char *const names[] = { "FATAL", "FATAL", "FATAL", "ERROR", "WARNING",
+					     "NOTICE", "INFO", "DEBUG" };
+
+	if (prio > o.verbose)
+		return;
+	if (o.use_syslog) {
+		vsyslog(prio, fmt, ap);
+		return;
+	}
+	fprintf(stderr, "%s: %s: ", program_invocation_short_name, names[prio & 7]);
+	vfprintf(stderr, fmt, ap);
+}
+
+TOOL_PRINTF(2, 3) static void say(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(prio, fmt, ap);
+	va_end(ap);
+}
+
+/* kmod's LOG(): fatal, or a warning with -a; silenced by -q. */
+#define LOG(...) say(log_as_warning ? LOG_WARNING : LOG_CRIT, __VA_ARGS__)
+#define ERR(...) say(LOG_ERR, __VA_ARGS__)
+#define WRN(...) say(LOG_WARNING, __VA_ARGS__)
+
+static void lib_log(void *data, int prio, const char *fmt, va_list ap)
+{
+	vlog(prio, fmt, ap);
+}
+
+/* ---- MODPROBE_OPTIONS ------------------------------------------------------ */
+
+/* Words of $MODPROBE_OPTIONS (quotes group, as kmod reads them) before argv[1..]. */
+static char **prepend_env_options(int *argc, char **argv)
+{
+	const char *env = getenv("MODPROBE_OPTIONS");
+	size_t n = 1, len;
+	char **nargv, *s, *w;
+	char quote = 0;
+
+	if (!env)
+		return argv;
+	len = strlen(env);
+	nargv = malloc((len / 2 + 2 + *argc) * sizeof(*nargv) + len + 1);
+	if (!nargv)
+		return NULL;
+	s = (char *)(nargv + len / 2 + 2 + *argc);
+	nargv[0] = argv[0];
+	w = s;
+	for (const char *p = env;; p++) {
+		if (*p && (quote ? *p != quote : (*p == '"' || *p == '\''))) {
+			if (!quote && (*p == '"' || *p == '\''))
+				quote = *p;
+			else
+				*w++ = *p;
+			continue;
+		}
+		if (*p && quote) {
+			quote = 0;
+			continue;
+		}
+		if (*p == ' ' || !*p) {
+			if (w > s) {
+				*w++ = '\0';
+				nargv[n++] = s;
+				s = w;
+			}
+			if (!*p)
+				break;
+			continue;
+		}
+	}
+	for (int i = 1; i < *argc; i++)
+		nargv[n++] = argv[i];
+	nargv[n] = NULL;
+	*argc = (int)n;
+	return nargv;
+}
+
+static void env_append(const char *word)
+{
+	const char *old = getenv("MODPROBE_OPTIONS");
+	char *v;
+
+	if (!old) {
+		setenv("MODPROBE_OPTIONS", word, 1);
+		return;
+	}
+	if (asprintf(&v, "%s %s", old, word) < 0)
+		return;
+	setenv("MODPROBE_OPTIONS", v, 1);
+	free(v);
+}
+
+/* ---- -c -------------------------------------------------------------------- */
+
+static const char *const kind_names[MODTOOL_CONFIG_KIND_COUNT] = {
+	"blacklist", "install", "remove", "alias", "options", "softdep", "weakdep",
+};
+
+static int print_index_entry(void *data, const char *key, const char *value)
+{
+	struct modtool_json *j = data;
+
+	if (!j) {
+		printf("alias %s %s\n", key, value);
+		return 0;
+	}
+	modtool_json_begin_object(j);
+	modtool_json_key(j, "alias");
+	modtool_json_string(j, key);
+	modtool_json_key(j, "module");
+	modtool_json_string(j, value);
+	modtool_json_end_object(j);
+	return 0;
+}
+
+static void json_config_entry(struct modtool_json *j, int kind, size_t i)
+{
+	const char *key, *value, *file;
+	const char *const *names;
+	unsigned int line;
+
+	modtool_config_get(ctx, kind, i, &key, &value, &file, &line);
+	modtool_json_begin_object(j);
+	modtool_json_key(j, kind == MODTOOL_CONFIG_ALIAS ? "alias" : "module");
+	modtool_json_string(j, key);
+	if (kind == MODTOOL_CONFIG_SOFTDEP || kind == MODTOOL_CONFIG_WEAKDEP) {
+		for (int post = 0; post < (kind == MODTOOL_CONFIG_SOFTDEP ? 2 : 1); post++) {
+			size_t n = modtool_config_get_deps(ctx, kind, i, post, &names);
+
+			modtool_json_key(j, kind == MODTOOL_CONFIG_WEAKDEP ? "modules" :
+					 post ? "post" : "pre");
+			modtool_json_begin_array(j);
+			for (size_t k = 0; k < n; k++)
+				modtool_json_string(j, names[k]);
+			modtool_json_end_array(j);
+		}
+	} else if (value) {
+		modtool_json_key(j, kind == MODTOOL_CONFIG_ALIAS ? "module" :
+				 kind == MODTOOL_CONFIG_OPTIONS ? "options" : "command");
+		modtool_json_string(j, value);
+	}
+	modtool_json_key(j, "file");
+	modtool_json_string(j, *file ? file : "/proc/cmdline");
+	modtool_json_key(j, "line");
+	modtool_json_int(j, line);
+	modtool_json_end_object(j);
+}
+
+static int show_config(void)
+{
+	struct modtool_json *j = o.json ? modtool_json_new(STDOUT_FILENO) : NULL;
+
+	if (j)
+		modtool_json_begin_object(j);
+	for (int k = 0; k < MODTOOL_CONFIG_KIND_COUNT; k++) {
+		size_t n = modtool_config_count(ctx, k);
+
+		if (j) {
+			modtool_json_key(j, kind_names[k]);
+			modtool_json_begin_array(j);
+		}
+		for (size_t i = 0; i < n; i++) {
+			const char *key, *value;
+
+			if (j) {
+				json_config_entry(j, k, i);
+				continue;
+			}
+			modtool_config_get(ctx, k, i, &key, &value, NULL, NULL);
+			printf(value ? "%s %s %s\n" : "%s %s\n", kind_names[k], key, value);
+		}
+		if (j)
+			modtool_json_end_array(j);
+	}
+	if (!j) {
+		puts("\n# End of configuration files. Dumping indexes now:\n");
+		fflush(stdout);
+	} else {
+		modtool_json_key(j, "aliases");
+		modtool_json_begin_array(j);
+	}
+	modtool_index_foreach(ctx, MODTOOL_INDEX_ALIASES, print_index_entry, j);
+	if (j) {
+		modtool_json_end_array(j);
+		modtool_json_key(j, "symbols");
+		modtool_json_begin_array(j);
+	}
+	modtool_index_foreach(ctx, MODTOOL_INDEX_SYMBOLS, print_index_entry, j);
+	if (j) {
+		modtool_json_end_array(j);
+		modtool_json_end_object(j);
+		return modtool_json_free(j);
+	}
+	return 0;
+}
+
+/* ---- loading ---------------------------------------------------------------- */
+
+static bool in_kernel(const char *name)
+{
+	int st = modtool_module_get_state(ctx, name);
+
+	return st == MODTOOL_STATE_LIVE || st == MODTOOL_STATE_COMING ||
+	       st == MODTOOL_STATE_BUILTIN;
+}
+
+/* kmod prints "builtin" also for what /sys/module shows without initstate. */
+static bool builtin_step(const struct modtool_plan *plan, size_t i)
+{
+	struct modtool_module *m = modtool_plan_get_module(plan, i);
+
+	return modtool_plan_get_action(plan, i) == MODTOOL_STEP_BUILTIN ||
+	       modtool_module_get_state(ctx, modtool_module_get_name(m)) == MODTOOL_STATE_BUILTIN;
+}
+
+static void print_step(const struct modtool_plan *plan, size_t i)
+{
+	struct modtool_module *m = modtool_plan_get_module(plan, i);
+	const char *opts = modtool_plan_get_options(plan, i);
+
+	switch (modtool_plan_get_action(plan, i)) {
+	case MODTOOL_STEP_INSTALL:
+		printf("install %s %s\n", modtool_plan_get_command(plan, i), opts);
+		break;
+	case MODTOOL_STEP_INSERT:
+		printf("insmod %s %s\n", modtool_module_get_path(m), opts);
+		break;
+	default:
+		if (builtin_step(plan, i))
+			printf("builtin %s\n", modtool_module_get_name(m));
+	}
+	fflush(stdout);
+}
+
+/* An install or remove command: $CMDLINE_OPTS replaced, run by the shell. */
+static int run_command(const char *type, const char *name, const char *command,
+		       const char *opts)
+{
+	size_t cap = strlen(command) + 1, len = 0;
+	const char *p = command, *var;
+	char *cmd = malloc(cap);
+	int ret = 0;
+
+	while (cmd && (var = strstr(p, "$CMDLINE_OPTS"))) {
+		char *n;
+
+		cap += strlen(opts);
+		n = realloc(cmd, cap);
+		if (!n)
+			break;
+		cmd = n;
+		memcpy(cmd + len, p, var - p);
+		len += var - p;
+		len += strlen(strcpy(cmd + len, opts));
+		p = var + strlen("$CMDLINE_OPTS");
+	}
+	if (!cmd)
+		return -ENOMEM;
+	strcpy(cmd + len, p);
+	if (o.verbose > LOG_WARNING || o.show_depends)
+		printf("%s %s\n", type, cmd);
+	if (!o.dry_run) {
+		setenv("MODPROBE_MODULE", name, 1);
+		ret = system(cmd);
+		unsetenv("MODPROBE_MODULE");
+		if (ret == -1 || WEXITSTATUS(ret)) {
+			LOG("Error running %s command for %s\n", type, name);
+			if (ret != -1)
+				ret = -WEXITSTATUS(ret);
+		}
+	}
+	free(cmd);
+	return ret;
+}
+
+static void warn_blacklisted(const struct modtool_plan *plan, size_t i, const char *target)
+{
+	if (modtool_plan_get_reason(plan, i) == MODTOOL_STEP_TARGET ||
+	    !modtool_plan_step_is_blacklisted(plan, i) || o.quiet)
+		return;
+	WRN("%s is blacklisted but loaded for %s (blacklisting does not stop dependencies)\n",
+	    modtool_module_get_name(modtool_plan_get_module(plan, i)), target);
+}
+
+/* kmod's probe loop over one plan: returns 0, or a negative errno. */
+static int run_plan(struct modtool_plan *plan, struct modtool_module *target)
+{
+	unsigned int flags = (o.force || o.force_modversion ? MODTOOL_LOAD_FORCE_MODVERSION : 0) |
+			     (o.force || o.force_vermagic ? MODTOOL_LOAD_FORCE_VERMAGIC : 0);
+	bool show = o.show_depends || o.verbose > LOG_WARNING;
+	int err = 0;
+
+	for (size_t i = 0; i < modtool_plan_count(plan); i++) {
+		struct modtool_module *m = modtool_plan_get_module(plan, i);
+		const char *name = modtool_module_get_name(m);
+		bool is_target = modtool_plan_get_reason(plan, i) == MODTOOL_STEP_TARGET;
+		int action = modtool_plan_get_action(plan, i);
+
+		warn_blacklisted(plan, i, modtool_module_get_name(target));
+		if (!o.ignore_loaded && in_kernel(name)) {
+			err = -EEXIST;
+		} else {
+			if (show)
+				print_step(plan, i);
+			if (o.dry_run)
+				err = 0;
+			else if (action == MODTOOL_STEP_INSTALL)
+				err = run_command("install", name, modtool_plan_get_command(plan, i),
+						  modtool_plan_get_options(plan, i));
+			else if (action == MODTOOL_STEP_INSERT)
+				err = modtool_module_insert(m, modtool_plan_get_options(plan, i),
+							    flags);
+			else
+				err = 0;
+		}
+		if (err == -EEXIST && is_target && o.first_time)
+			break;
+		if (err == -EEXIST)
+			err = 0;
+		if (err < 0)
+			break;
+	}
+	return err;
+}
+
+static int insert_one(struct modtool_list *list, size_t i, const char *opts)
+{
+	struct modtool_module *mod = modtool_list_get(list, i);
+	const char *name = modtool_module_get_name(mod);
+	struct modtool_plan *plan;
+	unsigned int flags = (o.ignore_commands ? MODTOOL_PLAN_IGNORE_COMMANDS : 0) |
+			     (o.use_blacklist ? MODTOOL_PLAN_BLACKLIST : 0);
+	int err;
+
+	if (o.resolve) {
+		printf("%s\n", name);
+		return 0;
+	}
+	if (!o.ignore_loaded && in_kernel(name))
+		err = o.first_time ? -EEXIST : 0;
+	else if ((err = modtool_plan_new(list, i, opts, flags, &plan)) == 0) {
+		if (!modtool_plan_is_blacklisted(plan))
+			err = run_plan(plan, mod);
+		modtool_plan_free(plan);
+	}
+	if (err == -EEXIST)
+		ERR("could not insert '%s': Module already in kernel\n", name);
+	else if (err == -ENOENT)
+		ERR("could not insert '%s': Unknown symbol in module, or unknown parameter (see dmesg)\n",
+		    name);
+	else if (err < 0)
+		ERR("could not insert '%s': %s\n", name, strerror(-err));
+	return err;
+}
+
+static int insert(const char *arg, const char *opts)
+{
+	struct modtool_list *list = NULL;
+	int err = modtool_module_lookup(ctx, arg, 0, &list);
+
+	if (err <= 0) {
+		LOG("Module %s not found in directory %s\n", arg, modtool_ctx_get_module_dir(ctx));
+		modtool_list_free(list);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < modtool_list_count(list); i++)
+		err = insert_one(list, i, opts);
+	modtool_list_free(list);
+	return err;
+}
+
+/* The command line's module parameters, values with spaces quoted as kmod does. */
+static char *options_from_args(char **args, int n)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (int i = 1; i < n; i++)
+		len += strlen(args[i]) + 3;
+	p = s = malloc(len);
+	if (!s)
+		return NULL;
+	*s = '\0';
+	for (int i = 1; i < n; i++) {
+		const char *eq = strchr(args[i], '=');
+
+		if (i > 1)
+			*p++ = ' ';
+		if (eq && eq[1] != '"' && eq[1] != '\'' && strchr(eq + 1, ' '))
+			p += sprintf(p, "%.*s\"%s\"", (int)(eq + 1 - args[i]), args[i], eq + 1);
+		else
+			p = stpcpy(p, args[i]);
+	}
+	return s;
+}
+
+/* ---- removing ----------------------------------------------------------------- */
+
+static int remove_module(const char *name)
+{
+	unsigned int flags = o.force ? MODTOOL_REMOVE_FORCE : 0;
+	struct timespec pause = { 0, 1000000 };
+	unsigned long waited = 0;
+	int err;
+
+	if (o.show_depends || o.verbose > LOG_WARNING)
+		printf("rmmod %s\n", name);
+	if (o.dry_run)
+		return 0;
+	for (;;) {
+		err = modtool_module_remove(ctx, name, flags);
+		if (err != -EAGAIN || waited >= o.wait_msec)
+			break;
+		nanosleep(&pause, NULL);
+		waited += pause.tv_nsec / 1000000;
+		if (pause.tv_nsec < 256000000)
+			pause.tv_nsec *= 2;
+	}
+	if (err == -ENOENT && !o.first_time)
+		err = 0;
+	if (err < 0)
+		ERR("could not remove '%s': %s\n", name, strerror(-err));
+	return err;
+}
+
+static int remove_deep(struct modtool_module *mod, bool holders, bool ignore_builtin);
+static int remove_holders(const char *name);
+
+static void remove_list_reverse(struct modtool_list *list)
+{
+	for (size_t i = modtool_list_count(list); i-- > 0;)
+		remove_deep(modtool_list_get(list, i), false, true);
+}
+
+/* --remove-holders: the modules /proc/modules says hold @name, last first. */
+static int remove_holders(const char *name)
+{
+	struct modtool_loaded *loaded;
+	char *holders = NULL, *h;
+	int err = 0;
+
+	if (modtool_loaded_list(ctx, &loaded) < 0)
+		return 0;	/* no /proc/modules: nobody holds it */
+	for (size_t i = 0; i < modtool_loaded_count(loaded) && !holders; i++)
+		if (strcmp(modtool_loaded_get_name(loaded, i), name) == 0)
+			holders = strdup(modtool_loaded_get_holders(loaded, i));
+	modtool_loaded_free(loaded);
+	while (holders && err >= 0 && *holders) {
+		struct modtool_list *one = NULL;
+
+		h = strrchr(holders, ',');
+		if (h)
+			*h++ = '\0';
+		else
+			h = holders;
+		if (modtool_module_lookup(ctx, h, MODTOOL_LOOKUP_NAME_ONLY, &one) > 0)
+			err = remove_deep(modtool_list_get(one, 0), false, true);
+		modtool_list_free(one);
+		if (h == holders)
+			break;
+	}
+	free(holders);
+	return err < 0 ? err : 0;
+}
+
+/* kmod's order: post softdeps, holders, the module, unused dependencies, pre softdeps. */
+static int remove_deep(struct modtool_module *mod, bool holders, bool ignore_builtin)
+{
+	const char *name = modtool_module_get_name(mod), *cmd = NULL;
+	struct modtool_list *pre = NULL, *post = NULL, *deps;
+	int err = 0, state;
+
+	if (!o.ignore_commands) {
+		err = modtool_resolve_softdeps(ctx, name, &pre, &post);
+		if (err < 0)
+			return err;
+		cmd = modtool_resolve_command(ctx, name, true);
+	}
+	if (!cmd && !o.ignore_loaded) {
+		state = modtool_module_get_state(ctx, name);
+		if (state < 0 || state == MODTOOL_STATE_NOT_LOADED) {
+			if (o.first_time)
+				LOG("Module %s is not in kernel.\n", name);
+			err = o.first_time ? -ENOENT : 0;
+			goto out;
+		}
+		if (state == MODTOOL_STATE_BUILTIN) {
+			if (!ignore_builtin)
+				LOG("Module %s is builtin.\n", name);
+			err = ignore_builtin ? 0 : -ENOENT;
+			goto out;
+		}
+	}
+	remove_list_reverse(post);
+	if (holders) {
+		err = remove_holders(name);
+		if (err < 0)
+			goto out;
+	}
+	if (!cmd && !o.ignore_loaded && !o.wait_msec && modtool_module_get_refcount(ctx, name) > 0) {
+		LOG("Module %s is in use.\n", name);
+		err = -EBUSY;
+		goto out;
+	}
+	err = cmd ? run_command("remove", name, cmd, "") : remove_module(name);
+	if (err < 0)
+		goto out;
+	if (!cmd && modtool_resolve_dependencies(ctx, name, &deps) >= 0) {
+		for (size_t i = 0; i < modtool_list_count(deps); i++) {
+			const char *d = modtool_module_get_name(modtool_list_get(deps, i));
+
+			if (modtool_module_get_refcount(ctx, d) == 0)
+				remove_module(d);
+		}
+		modtool_list_free(deps);
+	}
+	remove_list_reverse(pre);
+out:
+	modtool_list_free(pre);
+	modtool_list_free(post);
+	return err;
+}
+
+static int remove_arg(const char *arg)
+{
+	struct modtool_list *list = NULL;
+	int err = modtool_module_lookup(ctx, arg, 0, &list);
+
+	if (err < 0)
+		return err;
+	if (err == 0) {
+		LOG("Module %s not found.\n", arg);
+		err = -ENOENT;
+	}
+	for (size_t i = 0; i < modtool_list_count(list); i++) {
+		err = remove_deep(modtool_list_get(list, i), o.remove_holders, false);
+		if (err < 0)
+			break;
+	}
+	modtool_list_free(list);
+	return err;
+}
+
+/* ---- --explain and --json ------------------------------------------------------- */
+
+static const char *const source_names[] = {
+	"nothing", "configuration alias", "modules.dep", "modules.symbols",
+	"install/remove command", "modules.alias", "modules.builtin", "modules.builtin.alias",
+};
+static const char *const action_names[] = { "insmod", "install", "builtin", "none" };
+static const char *const reason_names[] = { "target", "dependency", "softdep-pre",
+					    "softdep-post" };
+
+static const char *where(const char *file, unsigned int line, char *buf, size_t size)
+{
+	if (!*file)
+		return "kernel command line";
+	snprintf(buf, size, "%s:%u", file, line);
+	return buf;
+}
+
+/* Every line of @kind that concerns @name (reached by @alias). */
+static void explain_lines(int kind, const char *name, const char *alias, const char *what)
+{
+	char buf[PATH_MAX + 16];
+	bool first = true;
+
+	for (int i = modtool_config_find(ctx, kind, name, alias, 0); i >= 0;
+	     i = modtool_config_find(ctx, kind, name, alias, i + 1)) {
+		const char *key, *value, *file;
+		unsigned int line;
+
+		modtool_config_get(ctx, kind, i, &key, &value, &file, &line);
+		printf("    %s %s %s%s%s\t(%s%s)\n", what, kind_names[kind], key, value ? " " : "",
+		       value ? value : "", where(file, line, buf, sizeof(buf)),
+		       !first && (kind == MODTOOL_CONFIG_INSTALL || kind == MODTOOL_CONFIG_REMOVE ||
+				  kind == MODTOOL_CONFIG_SOFTDEP || kind == MODTOOL_CONFIG_WEAKDEP)
+		       ? ", not used: only the first applies" : "");
+		first = false;
+	}
+}
+
+static int explain(const char *arg, const char *opts)
+{
+	struct modtool_list *list = NULL;
+	int n = modtool_module_lookup(ctx, arg, 0, &list), err = 0;
+	char buf[PATH_MAX + 16];
+
+	printf("%s:\n", arg);
+	if (n <= 0) {
+		printf("  not found in %s (tried configuration aliases, modules.dep, symbols,"
+		       " commands, modules.alias, modules.builtin, modules.builtin.alias)\n",
+		       modtool_ctx_get_module_dir(ctx));
+		modtool_list_free(list);
+		return -ENOENT;
+	}
+	printf("  found by %s: %d module%s\n", source_names[modtool_list_get_source(list)], n,
+	       n > 1 ? "s" : "");
+	for (size_t i = 0; i < modtool_list_count(list); i++) {
+		struct modtool_module *mod = modtool_list_get(list, i);
+		const char *name = modtool_module_get_name(mod), *alias = modtool_list_get_alias(list, i);
+		int ci = modtool_list_get_config_index(list, i);
+		struct modtool_plan *plan;
+
+		printf("  module %s%s%s\n", name, alias ? " via alias " : "", alias ? alias : "");
+		if (ci >= 0) {
+			const char *key, *value, *file;
+			unsigned int line;
+
+			modtool_config_get(ctx, MODTOOL_CONFIG_ALIAS, ci, &key, &value, &file, &line);
+			printf("    alias %s %s\t(%s)\n", key, value, where(file, line, buf, sizeof(buf)));
+		}
+		explain_lines(MODTOOL_CONFIG_BLACKLIST, name, NULL, "applies:");
+		explain_lines(MODTOOL_CONFIG_OPTIONS, name, alias, "applies:");
+		explain_lines(MODTOOL_CONFIG_INSTALL, name, NULL, "applies:");
+		explain_lines(MODTOOL_CONFIG_REMOVE, name, NULL, "applies:");
+		explain_lines(MODTOOL_CONFIG_SOFTDEP, name, NULL, "applies:");
+		explain_lines(MODTOOL_CONFIG_WEAKDEP, name, NULL, "applies:");
+		err = modtool_plan_new(list, i, opts,
+				       (o.ignore_commands ? MODTOOL_PLAN_IGNORE_COMMANDS : 0) |
+				       (o.use_blacklist ? MODTOOL_PLAN_BLACKLIST : 0), &plan);
+		if (err < 0)
+			break;
+		if (modtool_plan_is_blacklisted(plan))
+			printf("    skipped: blacklisted and %s\n",
+			       alias ? "found through an alias" : "-b given");
+		for (size_t s = 0; s < modtool_plan_count(plan); s++) {
+			const char *parent = modtool_plan_get_parent(plan, s);
+
+			printf("    plan %zu: %-7s %s", s + 1,
+			       action_names[modtool_plan_get_action(plan, s)],
+			       modtool_module_get_name(modtool_plan_get_module(plan, s)));
+			printf(" (%s%s%s)", reason_names[modtool_plan_get_reason(plan, s)],
+			       parent ? " of " : "", parent ? parent : "");
+			if (*modtool_plan_get_options(plan, s))
+				printf(" options: %s", modtool_plan_get_options(plan, s));
+			if (modtool_plan_step_is_blacklisted(plan, s))
+				printf(" [blacklisted, loaded anyway]");
+			putchar('\n');
+		}
+		modtool_plan_free(plan);
+	}
+	modtool_list_free(list);
+	return err;
+}
+
+static void json_plan(struct modtool_json *j, struct modtool_list *list, size_t i,
+		      const char *opts)
+{
+	struct modtool_plan *plan = NULL;
+	unsigned int flags = (o.ignore_commands ? MODTOOL_PLAN_IGNORE_COMMANDS : 0) |
+			     (o.use_blacklist ? MODTOOL_PLAN_BLACKLIST : 0);
+
+	modtool_json_begin_object(j);
+	modtool_json_key(j, "module");
+	modtool_json_string(j, modtool_module_get_name(modtool_list_get(list, i)));
+	modtool_json_key(j, "alias");
+	modtool_json_string(j, modtool_list_get_alias(list, i));
+	if (modtool_plan_new(list, i, opts, flags, &plan) == 0) {
+		modtool_json_key(j, "blacklisted");
+		modtool_json_bool(j, modtool_plan_is_blacklisted(plan));
+		modtool_json_key(j, "steps");
+		modtool_json_begin_array(j);
+		for (size_t s = 0; s < modtool_plan_count(plan); s++) {
+			struct modtool_module *m = modtool_plan_get_module(plan, s);
+			int action = modtool_plan_get_action(plan, s);
+
+			if (action == MODTOOL_STEP_NONE && builtin_step(plan, s))
+				action = MODTOOL_STEP_BUILTIN;
+			modtool_json_begin_object(j);
+			modtool_json_key(j, "action");
+			modtool_json_string(j, action_names[action]);
+			modtool_json_key(j, "module");
+			modtool_json_string(j, modtool_module_get_name(m));
+			modtool_json_key(j, "path");
+			modtool_json_string(j, modtool_module_get_path(m));
+			modtool_json_key(j, "options");
+			modtool_json_string(j, modtool_plan_get_options(plan, s));
+			modtool_json_key(j, "command");
+			modtool_json_string(j, modtool_plan_get_command(plan, s));
+			modtool_json_key(j, "reason");
+			modtool_json_string(j, reason_names[modtool_plan_get_reason(plan, s)]);
+			modtool_json_key(j, "parent");
+			modtool_json_string(j, modtool_plan_get_parent(plan, s));
+			modtool_json_key(j, "blacklisted");
+			modtool_json_bool(j, modtool_plan_step_is_blacklisted(plan, s));
+			modtool_json_end_object(j);
+		}
+		modtool_json_end_array(j);
+	}
+	modtool_plan_free(plan);
+	modtool_json_end_object(j);
+}
+
+static int show_depends_json(char **args, int n, const char *opts)
+{
+	struct modtool_json *j = modtool_json_new(STDOUT_FILENO);
+	int err = 0;
+
+	modtool_json_begin_array(j);
+	for (int a = 0; a < n; a++) {
+		struct modtool_list *list = NULL;
+		int r = modtool_module_lookup(ctx, args[a], 0, &list);
+
+		modtool_json_begin_object(j);
+		modtool_json_key(j, "name");
+		modtool_json_string(j, args[a]);
+		modtool_json_key(j, "found_by");
+		modtool_json_string(j, source_names[r > 0 ? modtool_list_get_source(list) : 0]);
+		modtool_json_key(j, "modules");
+		modtool_json_begin_array(j);
+		for (size_t i = 0; r > 0 && i < modtool_list_count(list); i++)
+			json_plan(j, list, i, a == 0 ? opts : NULL);
+		modtool_json_end_array(j);
+		modtool_json_end_object(j);
+		if (r <= 0) {
+			LOG("Module %s not found in directory %s\n", args[a],
+			    modtool_ctx_get_module_dir(ctx));
+			err = -ENOENT;
+		}
+		modtool_list_free(list);
+	}
+	modtool_json_end_array(j);
+	if (modtool_json_free(j) < 0 && !err)
+		err = -EIO;
+	return err;
+}
+
+/* ---- main -------------------------------------------------------------------------- */
+
+static int parse_options(int argc, char **argv)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "arw:RibfDcnC:d:S:sqvVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o.all = log_as_warning = true; break;
+		case 'r': o.remove = true; break;
+		case OPT_REMOVE_HOLDERS: o.remove_holders = true; break;
+		case 'w': {
+			char *end;
+
+			o.wait_msec = strtoul(optarg, &end, 0);
+			if (!*optarg || *end) {
+				ERR("unexpected wait value '%s'.\n", optarg);
+				return -1;
+			}
+			break;
+		}
+		case OPT_FIRST_TIME: o.first_time = true; break;
+		case 'i': o.ignore_commands = true; break;
+		case 'b': o.use_blacklist = true; break;
+		case 'f': o.force = true; break;
+		case OPT_FORCE_MODVERSION: o.force_modversion = true; break;
+		case OPT_FORCE_VERMAGIC: o.force_vermagic = true; break;
+		case 'D': o.show_depends = o.dry_run = o.ignore_loaded = true; break;
+		case 'R': o.resolve = true; break;
+		case 'c': o.showconfig = true; break;
+		case OPT_SHOW_MODVERSIONS: o.modversions = true; break;
+		case OPT_SHOW_EXPORTS: o.exports = true; break;
+		case OPT_EXPLAIN: o.explain = true; break;
+		case OPT_JSON: o.json = true; break;
+		case 'n': o.dry_run = true; break;
+		case 'C': {
+			const char **p = reallocarray(o.config, o.nconfig + 2, sizeof(*p));
+
+			if (!p)
+				return -1;
+			o.config = p;
+			p[o.nconfig++] = optarg;
+			p[o.nconfig] = NULL;
+			env_append("-C");
+			env_append(optarg);
+			break;
+		}
+		case 'd': o.root = optarg; break;
+		case 'S': o.kver = optarg; break;
+		case 's': env_append("-s"); o.use_syslog = true; break;
+		case 'q': env_append("-q"); o.verbose = LOG_EMERG; o.quiet = true; break;
+		case 'v': env_append("-v"); o.verbose++; break;
+		case 'V': tool_print_version(); return 0;
+		case 'h': printf(usage, program_invocation_short_name); return 0;
+		default: return -1;
+		}
+	}
+	return 1;
+}
+
+static int make_ctx(void)
+{
+	char dir[PATH_MAX];
+	struct utsname u;
+	int err;
+
+	if (o.root || o.kver) {
+		if (!o.kver) {
+			if (uname(&u) < 0) {
+				ERR("uname() failed: %m\n");
+				return -1;
+			}
+			o.kver = u.release;
+		}
+		snprintf(dir, sizeof(dir), "%s" MODULE_DIRECTORY "/%s", o.root ? o.root : "", o.kver);
+	}
+	err = modtool_ctx_new(o.root || o.kver ? dir : NULL, &ctx);
+	if (err < 0) {
+		ERR("cannot create context: %s\n", strerror(-err));
+		return -1;
+	}
+	modtool_ctx_set_log_fn(ctx, lib_log, NULL);
+	modtool_ctx_set_log_priority(ctx, o.verbose);
+	err = modtool_ctx_load_config(ctx, o.config, NULL);
+	if (err < 0) {
+		ERR("could not read the configuration: %s\n", strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
+static int run(char **args, int n)
+{
+	int err = 0;
+
+	if (o.showconfig)
+		return show_config();
+	if (o.modversions || o.exports) {
+		ERR("--show-modversions and --show-exports are not implemented yet\n");
+		return -ENOSYS;
+	}
+	if (o.remove) {
+		for (int i = 0; i < (o.all ? n : 1); i++) {
+			int r = remove_arg(args[i]);
+
+			if (r < 0)
+				err = r;
+		}
+		return err;
+	}
+	if (o.explain || (o.json && o.show_depends)) {
+		char *opts = o.all ? NULL : options_from_args(args, n);
+
+		if (o.explain)
+			for (int i = 0; i < (o.all ? n : 1); i++) {
+				int r = explain(args[i], i == 0 ? opts : NULL);
+
+				if (r < 0)
+					err = r;
+			}
+		else
+			err = show_depends_json(args, o.all ? n : 1, opts);
+		free(opts);
+		return err;
+	}
+	if (o.all) {
+		for (int i = 0; i < n; i++) {
+			int r = insert(args[i], NULL);
+
+			if (r < 0)
+				err = r;
+		}
+		return err;
+	}
+	{
+		char *opts = options_from_args(args, n);
+
+		if (!opts)
+			return -ENOMEM;
+		err = insert(args[0], opts);
+		free(opts);
+	}
+	return err;
+}
+
+int main(int argc, char *argv[])
+{
+	char **nargv = prepend_env_options(&argc, argv);
+	int r, err;
+
+	if (!nargv) {
+		ERR("Could not prepend options from command line\n");
+		return EXIT_FAILURE;
+	}
+	r = parse_options(argc, nargv);
+	if (r <= 0)
+		return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+	if (o.use_syslog)
+		openlog(program_invocation_short_name, LOG_CONS, LOG_DAEMON);
+	if (!o.showconfig && optind >= argc) {
+		ERR("missing parameters. See -h.\n");
+		return EXIT_FAILURE;
+	}
+	if (make_ctx() < 0)
+		return EXIT_FAILURE;
+	err = run(nargv + optind, argc - optind);
+	fflush(stdout);
+	modtool_ctx_free(ctx);
+	if (nargv != argv)
+		free(nargv);
+	free(o.config);
+	return err < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
