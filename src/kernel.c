@@ -111,6 +111,9 @@ static int open_module_dir(struct modtool_ctx *ctx, const char *name)
 	char norm[NAME_MAX + 1], path[PATH_MAX];
 	int err = mt_modname_normalize(name, norm, sizeof(norm));
 
+	/* a name is one path component: "../x" must not reach outside */
+	if (err == 0 && (strchr(norm, '/') || mt_streq(norm, ".") || mt_streq(norm, "..") || !*norm))
+		err = -ENOENT;
 	if (err == 0)
 		err = sys_path(ctx, path, sizeof(path), "/sys/module/%s", norm);
 	if (err < 0)

@@ -259,8 +259,22 @@ static int lookup_alias_index(struct modtool_ctx *ctx, enum mt_index_id id, cons
 	n = mt_index_lookup_wild(idx, name, &values);
 	if (n < 0)
 		return n;
-	for (int i = 0; i < n && err == 0; i++)
-		err = add_module_by_name(ctx, values[i].value, name, -1, list);
+	for (int i = 0; i < n && err == 0; i++) {
+		struct modtool_module *mod;
+		char path[PATH_MAX];
+		int r;
+
+		if (id != MT_INDEX_BUILTIN_ALIAS) {
+			err = add_module_by_name(ctx, values[i].value, name, -1, list);
+			continue;
+		}
+		/* what the kernel's own alias list names is built in, even when
+		 * modules.builtin does not list it (tracefs, debugfs, ...) */
+		r = module_path(ctx, values[i].value, path, sizeof(path));
+		err = r < 0 ? r : mt_module_new(ctx, values[i].value, r ? path : NULL, !r, &mod);
+		if (err == 0)
+			err = mt_list_add(list, mod, name, -1);
+	}
 	free(values);
 	return err;
 }
@@ -319,7 +333,19 @@ static const struct lookup_step lookup_any[] = {
 static const struct lookup_step lookup_name_only[] = {
 	{ lookup_moddep, MODTOOL_SOURCE_MODULES_DEP },
 	{ lookup_builtin, MODTOOL_SOURCE_BUILTIN },
+	{ lookup_builtin_alias, MODTOOL_SOURCE_BUILTIN_ALIASES },
 };
+
+/* A module name as kmod reads one: '-' is '_', and ".ko..." is dropped. */
+static int modname_from_arg(const char *arg, char *out, size_t outsize)
+{
+	int err = mt_modname_normalize(arg, out, outsize);
+	char *dot = err < 0 ? NULL : strchr(out, '.');
+
+	if (dot)
+		*dot = '\0';
+	return err;
+}
 
 MT_EXPORT int modtool_module_lookup(struct modtool_ctx *ctx, const char *name, unsigned int flags,
 				    struct modtool_list **listp)
@@ -334,7 +360,7 @@ MT_EXPORT int modtool_module_lookup(struct modtool_ctx *ctx, const char *name, u
 
 	if (!ctx || !name || !listp)
 		return -EINVAL;
-	err = name_only ? mt_modname_normalize(name, key, sizeof(key))
+	err = name_only ? modname_from_arg(name, key, sizeof(key))
 			: alias_normalize(name, key, sizeof(key));
 	if (err < 0)
 		return err;

@@ -2,6 +2,7 @@
 /* Module objects: a name, maybe a file, and what is read from it. */
 #include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "builtin.h"
 #include "elf-reader.h"
@@ -77,6 +78,17 @@ MT_EXPORT int modtool_module_new_from_path(struct modtool_ctx *ctx, const char *
 	err = name_from_path(path, name, sizeof(name));
 	if (err < 0)
 		return err;
+	if (path[0] != '/') {
+		/* kmod shows the path made absolute against the working directory,
+		 * not resolved: keep "./" and ".." as given */
+		char cwd[PATH_MAX], abspath[PATH_MAX];
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			return -errno;
+		if (snprintf(abspath, sizeof(abspath), "%s/%s", cwd, path) >= (int)sizeof(abspath))
+			return -ENAMETOOLONG;
+		return mt_module_new(ctx, name, abspath, false, mod);
+	}
 	return mt_module_new(ctx, name, path, false, mod);
 }
 

@@ -175,8 +175,6 @@ static int setup(struct modtool_depmod *dm, const struct opts *o, const char *ou
 		err = modtool_depmod_set_output_dir(dm, outdir);
 	modtool_depmod_set_flags(dm, o->flags);
 	modtool_depmod_set_symbol_prefix(dm, o->prefix);
-	if (getenv("MODTOOL_DEPMOD_THREADS"))
-		modtool_depmod_set_threads(dm, (unsigned int)atoi(getenv("MODTOOL_DEPMOD_THREADS")));
 	return err;
 }
 

@@ -109,6 +109,8 @@ static int show_module(struct modtool_module *mod)
 	if (!filename) {
 		if (!field)
 			printf("%-16s%s%c", "name:", modtool_module_get_name(mod), sep);
+		else if (strcmp(field, "name") == 0)
+			printf("%s%c", modtool_module_get_name(mod), sep);
 		filename = "(builtin)";
 	}
 	if (field && strcmp(field, "filename") == 0) {

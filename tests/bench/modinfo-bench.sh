@@ -106,4 +106,5 @@ for tag in 6.1 6.12; do
 done
 echo "commands: modinfo -b ROOT -k VER e1000e (plain), modinfo -b ROOT -k VER -F depends e1000e (depends)"
 echo "Ir: callgrind instructions incl. the dynamic loader; ms: median of $RUNS alternating runs"
+echo "load average during the run: $(cut -d ' ' -f 1-3 /proc/loadavg) (wall times are noisy when it exceeds the 2 cores)"
 exit $status

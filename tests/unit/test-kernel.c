@@ -268,7 +268,12 @@ static void module_states(void **state)
 	/* being set up: listed, its attributes not there yet */
 	assert_int_equal(modtool_module_get_state(ctx, "loading"), MODTOOL_STATE_COMING);
 	assert_int_equal(modtool_module_get_state(ctx, "absent"), MODTOOL_STATE_NOT_LOADED);
+	/* a path is not a name, even when it leads to a directory */
+	put("etc/initstate", "live\n");
 	assert_int_equal(modtool_module_get_state(ctx, "../../etc"), MODTOOL_STATE_NOT_LOADED);
+	assert_int_equal(modtool_module_get_state(ctx, ".."), MODTOOL_STATE_NOT_LOADED);
+	assert_int_equal(modtool_module_get_state(ctx, ""), MODTOOL_STATE_NOT_LOADED);
+	assert_int_equal(modtool_module_get_refcount(ctx, "../../etc"), -ENOENT);
 }
 
 static void refcounts(void **state)

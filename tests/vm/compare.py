@@ -57,6 +57,11 @@ def main():
     if 'end' not in kmeta or 'end' not in ometa:
         print(f'{tag}: a run did not finish (kmod: {"end" in kmeta}, ours: {"end" in ometa})')
         failed += 1
+    for who, meta in (('kmod', kmeta), ('ours', ometa)):
+        if 'reset-failed' in meta:
+            print(f'{tag}: modules left loaded between sections in the {who} run: '
+                  f'{meta["reset-failed"]}')
+            failed += 1
     print(f'{tag}: kernel {kmeta.get("kernel", "?")}, '
           f'in-kernel decompression: {kmeta.get("compression", "?")}')
     for name in korder:

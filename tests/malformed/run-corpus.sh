@@ -1,0 +1,328 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Run every tool of a build on every input of the malformed corpus
+# (make-corpus.sh) and check that each is handled cleanly:
+#   - no crash (exit status < 128), no hang (timeout), memory under a fixed
+#     bound (ulimit -v; in a sanitizer build, whose shadow memory needs
+#     terabytes of address space, the sanitizer's hard RSS limit instead);
+#   - no sanitizer report on stderr;
+#   - a non-zero status where the input is unusable, zero where it is fine
+#     (the corpus MANIFEST says which, per tool);
+#   - a failure names the file on stderr, in a few lines, not a flood.
+# depmod runs once over a tree holding the whole corpus beside good modules:
+# the good ones must be indexed and every unusable one named.  modprobe runs
+# on trees whose .bin indexes are broken one by one, and on broken configs.
+# insmod runs with CAP_SYS_MODULE dropped (the kernel refuses before reading
+# anything); lsmod reads broken /proc/modules files bind-mounted in a mount
+# namespace.  A tool the build lacks, or a run this host cannot make safely,
+# is reported with a "not built" or "skipped" line and never counted as passed.
+#
+# Usage: run-corpus.sh BUILD_DIR [CORPUS_DIR]
+#   CORPUS_DIR: an existing corpus (default: generated into a temporary dir)
+#   MALFORMED_JOBS: cases run at once (default 2)
+# Ends with "N passed, M failed"; exits 0 only when nothing failed.
+set -u
+export LC_ALL=C
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+	echo "usage: $0 BUILD_DIR [CORPUS_DIR]" >&2
+	exit 2
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+BUILD=$(cd "$1" && pwd) || exit 2
+WORK=$(mktemp -d) || exit 1
+trap 'rm -rf "$WORK"' EXIT
+if [ $# -eq 2 ]; then
+	CORPUS=$(cd "$2" && pwd) || exit 2
+else
+	CORPUS=$WORK/corpus
+	echo "generating the corpus..."
+	"$here/make-corpus.sh" "$CORPUS" || { echo "make-corpus.sh failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+JOBS=${MALFORMED_JOBS:-2}
+
+# Limits: 20 s a run; a decompression bomb (1 GiB of output before the cap
+# stops it) may take longer, more so under the sanitizers.
+TIMEOUT=20
+BOMB_TIMEOUT=180
+MEM_KB=$((2 * 1024 * 1024))	# 2 GiB: the 1 GiB decompression cap fits
+SAN=0
+if ldd "$BUILD/tools/modinfo" 2>/dev/null | grep -q 'libasan\|libubsan'; then
+	SAN=1
+	export ASAN_OPTIONS=detect_leaks=1:hard_rss_limit_mb=3072:allocator_may_return_null=1:abort_on_error=0
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fi
+export WORK TIMEOUT BOMB_TIMEOUT MEM_KB SAN
+mkdir -p "$WORK/res" "$WORK/out" "$WORK/empty"
+
+# ---------------------------------------------------------------------------
+# One case, run by the parallel workers: a line "TOOL ID EXPECT NAME LIMIT CMD...".
+# EXPECT: ok (must succeed), fail (must fail), any (must only not crash);
+# NAME: what stderr must mention when the run fails ("-": no check);
+# LIMIT: memory bound in KiB ("-": the default).
+# Writes "PASS|FAIL TOOL OUTCOME ID DETAIL" to $WORK/res/TOOL.ID.
+run_case() {
+	local tool=$1 id=$2 expect=$3 name=$4 limit=$5
+	shift 5
+	local out=$WORK/out/$tool.$id t=$TIMEOUT rc outcome verdict=PASS detail=""
+	case $id in *bomb*) t=$BOMB_TIMEOUT ;; esac
+	[ "$limit" = - ] && limit=$MEM_KB
+	if [ "$SAN" = 1 ]; then
+		timeout -k 5 "$t" "$@" > "$out.out" 2> "$out.err" < /dev/null
+	else
+		(ulimit -v "$limit"; exec timeout -k 5 "$t" "$@") > "$out.out" 2> "$out.err" < /dev/null
+	fi
+	rc=$?
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		outcome=hang verdict=FAIL detail="no answer in ${t}s"
+	elif [ $rc -ge 125 ]; then
+		outcome=crash verdict=FAIL detail="exit status $rc"
+	elif grep -qE 'ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' "$out.err"; then
+		outcome=sanitizer verdict=FAIL detail=$(grep -m1 -E 'Sanitizer|runtime error' "$out.err")
+	elif [ "$expect" = ok ] && [ $rc -ne 0 ]; then
+		outcome=wrong-status verdict=FAIL detail="failed (status $rc) on a usable input: $(head -n 1 "$out.err")"
+	elif [ "$expect" = fail ] && [ $rc -eq 0 ]; then
+		outcome=wrong-status verdict=FAIL detail="succeeded on an unusable input"
+	elif [ $rc -ne 0 ] && [ "$name" != - ] && ! grep -qF -- "$name" "$out.err"; then
+		outcome=unnamed verdict=FAIL detail="stderr does not name $name: $(head -n 1 "$out.err")"
+	elif [ $rc -ne 0 ] && [ "$(wc -l < "$out.err")" -gt 6 ]; then
+		outcome=flood verdict=FAIL detail="$(wc -l < "$out.err") lines on stderr"
+	elif [ $rc -ne 0 ]; then
+		outcome=failed-cleanly
+	else
+		outcome=succeeded
+	fi
+	echo "$verdict $tool $outcome $id $detail" > "$WORK/res/$tool.$id"
+	rm -f "$out.out"
+	return 0
+}
+export -f run_case
+
+# Run the case lines of file $1 on $JOBS workers.
+run_cases() {
+	xargs -P "$JOBS" -L 1 bash -c 'run_case "$@"' _ < "$1"
+}
+
+PASSED=0 FAILED=0
+pass() { PASSED=$((PASSED + 1)); }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
+SHOW=10		# failures shown in full per tool
+
+# Tally the results of TOOL: a summary line, the first failures, the counts.
+tally() {
+	local tool=$1 n p f
+	n=$(ls "$WORK/res" | grep -c "^$tool\.")
+	p=$(cat "$WORK/res/$tool".* 2>/dev/null | grep -c '^PASS')
+	f=$((n - p))
+	printf '%s: %d inputs:' "$tool" "$n"
+	cat "$WORK/res/$tool".* 2>/dev/null | awk '{print $3}' | sort | uniq -c |
+		awk '{printf " %s %s,", $1, $2}' | sed 's/,$//'
+	echo
+	cat "$WORK/res/$tool".* 2>/dev/null | grep '^FAIL' | head -n $SHOW | sed 's/^/  /'
+	[ "$f" -gt $SHOW ] && echo "  ... and $((f - SHOW)) more"
+	PASSED=$((PASSED + p))
+	FAILED=$((FAILED + f))
+}
+
+have() {
+	if [ -x "$BUILD/tools/$1" ]; then
+		return 0
+	fi
+	echo "$1: not built (no $BUILD/tools/$1): not run, not counted"
+	return 1
+}
+
+# MANIFEST lines: PATH MODINFO DEPMOD WHAT...
+manifest() {
+	grep -v '^$' "$CORPUS/MANIFEST"
+}
+
+VER=0.0.0-corpus
+GOOD_ROOT=$CORPUS/tree
+echo "corpus: $CORPUS: $(manifest | wc -l) module files, $(ls "$CORPUS/special" | wc -l) special files," \
+	"$(ls "$CORPUS/indexes" 2>/dev/null | wc -l) broken indexes," \
+	"$(ls "$CORPUS/configs/modprobe" "$CORPUS/configs/depmod" | grep -c '\.conf$') configs," \
+	"$(ls "$CORPUS/procmodules" | wc -l) /proc/modules files; sanitizer build: $SAN"
+
+# A module dir for each broken index: the good tree's files, one replaced.
+index_roots() {
+	local d v
+	for d in "$CORPUS"/indexes/*/; do
+		v=$(basename "$d")
+		mkdir -p "$WORK/roots/$v/lib/modules/$VER"
+		for f in "$GOOD_ROOT/lib/modules/$VER"/modules.*; do
+			ln -s "$f" "$WORK/roots/$v/lib/modules/$VER/"
+		done
+		ln -s "$GOOD_ROOT/lib/modules/$VER/kernel" "$WORK/roots/$v/lib/modules/$VER/kernel"
+		for f in "$d"*; do
+			rm -f "$WORK/roots/$v/lib/modules/$VER/$(basename "$f")"
+			cp "$f" "$WORK/roots/$v/lib/modules/$VER/"
+		done
+	done
+}
+
+# Broken headers are seen by every lookup: those must be named.
+index_name_check() {
+	case $1 in
+	*-bad-magic|*-bad-version|*-empty|*-short-header|*-root-past-end|*-root-into-header|*-root-all-flags-at-end)
+		echo "modules.${1%%-*}.bin" ;;
+	*) echo - ;;
+	esac
+}
+
+[ -d "$CORPUS/indexes" ] && index_roots
+
+# ---------------------------------------------------------------------------
+# modinfo: every module file by path; special files; lookups in broken trees.
+if have modinfo; then
+	M=$BUILD/tools/modinfo
+	{
+		manifest | while read -r path mi dm what; do
+			echo "modinfo $(echo "$path" | tr / _) $mi $CORPUS/$path - $M $CORPUS/$path"
+		done
+		for f in "$CORPUS"/special/*; do
+			echo "modinfo special_$(basename "$f") fail $(basename "$f") - $M $f"
+		done
+		for d in "$WORK"/roots/*; do
+			v=$(basename "$d")
+			n=$(index_name_check "$v")
+			echo "modinfo index-$v-name any $n - $M -b $d -k $VER dummy"
+			echo "modinfo index-$v-alias any $n - $M -b $d -k $VER rtnl-link-dummy"
+			echo "modinfo index-$v-symbol any $n - $M -b $d -k $VER symbol:fat_attach"
+		done
+	} > "$WORK/modinfo.cases"
+	run_cases "$WORK/modinfo.cases"
+	tally modinfo
+fi
+
+# ---------------------------------------------------------------------------
+# depmod: the whole corpus beside good modules in one tree; broken depmod.d.
+if have depmod; then
+	D=$BUILD/tools/depmod
+	root=$WORK/depmod-root
+	kdir=$root/lib/modules/$VER/kernel
+	mkdir -p "$kdir/corpus"
+	cp "$GOOD_ROOT/lib/modules/$VER/kernel/"* "$kdir/"
+	cp -a "$CORPUS/modules/." "$CORPUS/special/." "$kdir/corpus/"
+	# two parsing threads, each may hold a 1 GiB bomb being refused
+	echo "depmod whole-tree-with-bombs any - $((4 * 1024 * 1024)) env MODTOOL_DEPMOD_THREADS=2 $D -b $root $VER" \
+		> "$WORK/depmod-tree.cases"
+	run_cases "$WORK/depmod-tree.cases"
+	err=$WORK/out/depmod.whole-tree-with-bombs.err
+	dep=$root/lib/modules/$VER/modules.dep
+	if grep -q '^PASS' "$WORK/res/depmod.whole-tree-with-bombs" && [ -f "$dep" ]; then
+		# every good module indexed, every module unusable to depmod named
+		for f in "$GOOD_ROOT/lib/modules/$VER/kernel/"*; do
+			b=kernel/$(basename "$f")
+			if grep -q "^$b:" "$dep"; then
+				echo "PASS depmod indexed good-$b" > "$WORK/res/depmod.good-$(basename "$f")"
+			else
+				echo "FAIL depmod not-indexed good-$b missing from modules.dep" \
+					> "$WORK/res/depmod.good-$(basename "$f")"
+			fi
+		done
+		manifest | grep '^modules/' | while read -r path mi dm what; do
+			b=$(basename "$path")
+			id=corpus-$b
+			if [ "$dm" = fail ]; then
+				if grep -qF "corpus/$b" "$err"; then
+					echo "PASS depmod named-bad $id" > "$WORK/res/depmod.$id"
+				else
+					echo "FAIL depmod unnamed $id unusable module not named on stderr" \
+						> "$WORK/res/depmod.$id"
+				fi
+			elif [ "$dm" = ok ]; then
+				if grep -q "^kernel/corpus/$b:" "$dep"; then
+					echo "PASS depmod indexed $id" > "$WORK/res/depmod.$id"
+				else
+					echo "FAIL depmod not-indexed $id usable module missing from modules.dep" \
+						> "$WORK/res/depmod.$id"
+				fi
+			fi
+		done
+	fi
+	# broken depmod.d files, over the good tree (output to a scratch dir)
+	{
+		for f in "$CORPUS"/configs/depmod/*; do
+			b=$(basename "$f")
+			mkdir -p "$WORK/depmod-out/$b"
+			echo "depmod config-$b any $b - $D -b $GOOD_ROOT -o $WORK/depmod-out/$b -C $f $VER"
+		done
+	} > "$WORK/depmod.cases"
+	run_cases "$WORK/depmod.cases"
+	tally depmod
+fi
+
+# ---------------------------------------------------------------------------
+# modprobe: broken indexes, broken configs, and --dump-modversions on modules.
+if have modprobe; then
+	P=$BUILD/tools/modprobe
+	{
+		for d in "$WORK"/roots/*; do
+			v=$(basename "$d")
+			n=$(index_name_check "$v")
+			for what in vfat rtnl-link-dummy symbol:fat_attach; do
+				echo "modprobe index-$v-$what any $n - $P -C $WORK/empty -d $d -S $VER --show-depends $what"
+			done
+			echo "modprobe index-$v-config any $n - $P -C $WORK/empty -d $d -S $VER -c"
+		done
+		for f in "$CORPUS"/configs/modprobe/*; do
+			b=$(basename "$f")
+			echo "modprobe config-$b-c any $b - $P -C $f -d $GOOD_ROOT -S $VER -c"
+			echo "modprobe config-$b-show any $b - $P -C $f -d $GOOD_ROOT -S $VER --show-depends dummy"
+		done
+		# a name a pattern of many stars would take exponential time to reject
+		echo "modprobe config-many-stars-lookup any - - $P -C $CORPUS/configs/modprobe/many-stars.conf" \
+			"-d $GOOD_ROOT -S $VER --show-depends $(printf 'a%.0s' $(seq 60))"
+		manifest | while read -r path mi dm what; do
+			echo "modprobe modversions-$(echo "$path" | tr / _) any $CORPUS/$path - $P --dump-modversions $CORPUS/$path"
+		done
+	} > "$WORK/modprobe.cases"
+	run_cases "$WORK/modprobe.cases"
+	tally modprobe
+fi
+
+# ---------------------------------------------------------------------------
+# insmod: only where CAP_SYS_MODULE can be dropped, so nothing reaches the kernel.
+if have insmod; then
+	I=$BUILD/tools/insmod
+	caps=$(setpriv --bounding-set=-sys_module --inh-caps=-sys_module grep '^CapEff' /proc/self/status 2>/dev/null |
+		awk '{print $2}')
+	if [ -z "$caps" ] || [ $(( 0x$caps & (1 << 16) )) -ne 0 ]; then
+		echo "insmod: skipped: cannot drop CAP_SYS_MODULE here (setpriv), and would load hostile modules"
+		FAILED=$((FAILED + 0))
+	else
+		S="setpriv --bounding-set=-sys_module --inh-caps=-sys_module"
+		{
+			manifest | while read -r path mi dm what; do
+				echo "insmod $(echo "$path" | tr / _) fail $CORPUS/$path - $S $I $CORPUS/$path"
+			done
+			for f in "$CORPUS"/special/*; do
+				echo "insmod special_$(basename "$f") fail $(basename "$f") - $S $I $f"
+			done
+		} > "$WORK/insmod.cases"
+		run_cases "$WORK/insmod.cases"
+		tally insmod
+	fi
+fi
+
+# ---------------------------------------------------------------------------
+# lsmod: broken /proc/modules, bind-mounted in a private mount namespace.
+if have lsmod; then
+	L=$BUILD/tools/lsmod
+	if ! unshare -m sh -c "mount --bind $CORPUS/procmodules/empty /proc/modules && test ! -s /proc/modules" 2>/dev/null; then
+		echo "lsmod: skipped: cannot bind-mount a file on /proc/modules here (unshare -m)"
+	else
+		{
+			for f in "$CORPUS"/procmodules/*; do
+				b=$(basename "$f")
+				echo "lsmod procmodules-$b any - - unshare -m sh -c 'mount --bind \"\$0\" /proc/modules && exec \"\$1\"' $f $L"
+			done
+		} > "$WORK/lsmod.cases"
+		run_cases "$WORK/lsmod.cases"
+		tally lsmod
+	fi
+fi
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
