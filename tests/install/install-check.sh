@@ -27,6 +27,11 @@ done
 check "$prefix/share/bash-completion/completions/modinfo"
 check "$prefix/share/zsh/vendor-completions/_modinfo"
 check "$prefix/share/fish/vendor_completions.d/modinfo.fish"
+# The helpers the completions share: sourced by bash, autoloaded by zsh and fish.
+check "$prefix/share/modtool/bash-completion-common"
+check "$prefix/share/zsh/vendor-completions/__modtool_tree_modules"
+check "$prefix/share/fish/vendor_functions.d/__modtool_tree_modules.fish"
+check "$prefix/share/fish/vendor_functions.d/__modtool_modinfo_args.fish"
 
 # Only the public API is exported.
 bad=$(nm -D --defined-only "$libdir/libmodtool.so.1" | awk '$2 ~ /[TDBR]/ {print $3}' |
