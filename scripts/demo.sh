@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Set everything up, build, and show modinfo reading real Debian 12 kernel modules
-# (a plain signed .ko of 6.1 and an .ko.xz of 6.12) beside Debian's kmod.
+# Set everything up, build, show modinfo reading real Debian 12 kernel modules
+# (a plain signed .ko of 6.1 and an .ko.xz of 6.12) beside Debian's kmod, then
+# boot Debian's 6.12 kernel in qemu and load, list and remove real modules.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
@@ -21,3 +22,5 @@ for tree in "$trees"/6.1 "$trees"/6.12; do
 	cmp "$ours" "$theirs" && echo "identical ($(wc -c <"$ours") bytes)"
 	rm -f "$ours" "$theirs"
 done
+echo "== booting Debian's 6.12 kernel in qemu (software emulation: about a minute)"
+"$top/tests/vm/run-vm.sh" --demo "$top" "$top/build"

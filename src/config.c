@@ -22,10 +22,23 @@ struct entry_list {
 	size_t n, cap;
 };
 
+/*
+ * Everything the entries point to (file contents cut in place, rebuilt
+ * softdep values, file names) lives in chunks freed together: parsing
+ * allocates per file, not per line.
+ */
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+#define ARENA_CHUNK ((size_t)16384)
+
 struct mt_config {
 	struct entry_list kind[MODTOOL_CONFIG_KIND_COUNT];
-	char **files;		/* names for file:line, owned */
-	size_t nfiles;
+	struct arena_chunk *chunks;
+	const char *last_file;	/* the last name mt_config_file_name() gave */
 };
 
 int mt_config_new(struct mt_config **cfg)
@@ -38,15 +51,78 @@ void mt_config_free(struct mt_config *cfg)
 {
 	if (!cfg)
 		return;
-	for (int k = 0; k < MODTOOL_CONFIG_KIND_COUNT; k++) {
-		for (size_t i = 0; i < cfg->kind[k].n; i++)
-			free(cfg->kind[k].v[i].blob);
+	for (int k = 0; k < MODTOOL_CONFIG_KIND_COUNT; k++)
 		free(cfg->kind[k].v);
+	while (cfg->chunks) {
+		struct arena_chunk *c = cfg->chunks;
+
+		cfg->chunks = c->next;
+		free(c);
 	}
-	for (size_t i = 0; i < cfg->nfiles; i++)
-		free(cfg->files[i]);
-	free(cfg->files);
 	free(cfg);
+}
+
+void *mt_config_alloc(struct mt_config *cfg, size_t size)
+{
+	struct arena_chunk *c = cfg->chunks;
+	size_t align = sizeof(max_align_t), need = (size + align - 1) & ~(align - 1);
+
+	if (need < size)
+		return NULL;
+	if (!c || c->size - c->used < need) {
+		size_t room = need > ARENA_CHUNK / 4 ? need : ARENA_CHUNK;
+
+		if (room > SIZE_MAX - sizeof(*c))
+			return NULL;
+		c = malloc(sizeof(*c) + room);
+		if (!c)
+			return NULL;
+		c->used = 0;
+		c->size = room;
+		/* a big block gets a chunk of its own, behind the one being filled */
+		if (room != ARENA_CHUNK && cfg->chunks) {
+			c->next = cfg->chunks->next;
+			cfg->chunks->next = c;
+		} else {
+			c->next = cfg->chunks;
+			cfg->chunks = c;
+		}
+	}
+	c->used += need;
+	return (char *)c->data + c->used - need;
+}
+
+const char *mt_config_file_name(struct mt_config *cfg, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	char *copy;
+
+	if (cfg->last_file && mt_streq(cfg->last_file, name))
+		return cfg->last_file;
+	copy = mt_config_alloc(cfg, len);
+	if (!copy)
+		return NULL;
+	cfg->last_file = memcpy(copy, name, len);
+	return copy;
+}
+
+int mt_config_add(struct mt_config *cfg, enum modtool_config_kind kind,
+		  const struct mt_config_entry *e)
+{
+	struct entry_list *l = &cfg->kind[kind];
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		struct mt_config_entry *v = reallocarray(l->v, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n] = *e;
+	l->v[l->n++].glob = e->key[strcspn(e->key, "*?[\\")] != '\0';
+	return 0;
 }
 
 const struct mt_config_entry *mt_config_entries(const struct mt_config *cfg,
@@ -60,463 +136,6 @@ const struct mt_config_entry *mt_config_entries(const struct mt_config *cfg,
 	return cfg->kind[kind].v;
 }
 
-static const char *intern_file(struct mt_config *cfg, const char *name)
-{
-	char **f;
-
-	if (cfg->nfiles && mt_streq(cfg->files[cfg->nfiles - 1], name))
-		return cfg->files[cfg->nfiles - 1];
-	f = reallocarray(cfg->files, cfg->nfiles + 1, sizeof(*f));
-	if (!f)
-		return NULL;
-	cfg->files = f;
-	f[cfg->nfiles] = strdup(name);
-	if (!f[cfg->nfiles])
-		return NULL;
-	return f[cfg->nfiles++];
-}
-
-/*
- * Append an entry whose strings (key, value, @ndeps dependency names) are
- * copied into one allocation.  @value may be NULL.
- */
-static int add_entry(struct mt_config *cfg, enum modtool_config_kind kind, const char *key,
-		     const char *value, const char *const *deps, unsigned int npre,
-		     unsigned int npost, const char *file, unsigned int line)
-{
-	struct entry_list *l = &cfg->kind[kind];
-	size_t ndeps = (size_t)npre + npost, klen = strlen(key) + 1;
-	size_t vlen = value ? strlen(value) + 1 : 0, size = klen + vlen;
-	struct mt_config_entry *e;
-	char *blob, *p;
-	const char **arr;
-
-	for (size_t i = 0; i < ndeps; i++)
-		size += strlen(deps[i]) + 1;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-
-		e = reallocarray(l->v, cap, sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		l->v = e;
-		l->cap = cap;
-	}
-	blob = malloc(ndeps * sizeof(char *) + size);
-	if (!blob)
-		return -ENOMEM;
-	arr = (const char **)blob;
-	p = blob + ndeps * sizeof(char *);
-	e = &l->v[l->n++];
-	*e = (struct mt_config_entry){ .npre = npre, .npost = npost, .file = file, .line = line,
-				       .blob = blob, .deps = arr };
-	e->key = memcpy(p, key, klen);
-	p += klen;
-	if (value) {
-		e->value = memcpy(p, value, vlen);
-		p += vlen;
-	}
-	for (size_t i = 0; i < ndeps; i++) {
-		size_t n = strlen(deps[i]) + 1;
-
-		arr[i] = memcpy(p, deps[i], n);
-		p += n;
-	}
-	return 0;
-}
-
-int mt_underscores(char *s)
-{
-	for (size_t i = 0; s[i]; i++) {
-		if (s[i] == '-') {
-			s[i] = '_';
-		} else if (s[i] == ']') {
-			return -EINVAL;
-		} else if (s[i] == '[') {
-			i += strcspn(s + i, "]");
-			if (!s[i])
-				return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/* ---- directives -------------------------------------------------------- */
-
-struct line_ctx {
-	struct modtool_ctx *ctx;
-	struct mt_config *cfg;
-	const char *file;
-	unsigned int line;
-};
-
-/* strtok_r over " \t" as kmod tokenizes: NUL-terminates the token. */
-static char *next_token(char **save)
-{
-	char *s = *save + strspn(*save, " \t"), *end;
-
-	if (!*s) {
-		*save = s;
-		return NULL;
-	}
-	end = s + strcspn(s, " \t");
-	if (*end)
-		*end++ = '\0';
-	*save = end;
-	return s;
-}
-
-/* The rest of the line after the token just read, as strtok_r(NULL, "") gives it. */
-static char *rest_of_line(char **save)
-{
-	char *s = *save;
-
-	*save = s + strlen(s);
-	return *s ? s : NULL;
-}
-
-/* Copy @s to @buf at @len (room is the caller's): the new length. */
-static size_t append(char *buf, size_t len, const char *s)
-{
-	size_t n = strlen(s);
-
-	memcpy(buf + len, s, n);
-	return len + n;
-}
-
-/*
- * A softdep line's names, in line order, each tagged pre or post (names
- * before any "pre:"/"post:" are dropped, as kmod does).  kmod prints the pre
- * names as the stretch of its buffer from the first pre name to the last, so
- * post names written between two pre groups show up among the pre ones, and
- * "post:" follows without a space: kept for `-c`.
- */
-static int parse_softdep(struct line_ctx *lc, const char *name, char *rest)
-{
-	size_t ntok = 0, cap = 8, first[2] = { SIZE_MAX, SIZE_MAX }, last[2] = { 0, 0 };
-	char **tok = malloc(cap * sizeof(*tok)), *tag = malloc(cap), *s, *save = rest;
-	const char **deps = NULL;
-	char *value = NULL;
-	unsigned int n[2] = { 0, 0 };
-	int mode = -1, err = -ENOMEM;
-	size_t vlen = 0, rest_len = strlen(rest);
-
-	if (!tok || !tag)
-		goto out;
-	while ((s = strsep(&save, " \t\n\v\f\r"))) {
-		if (!*s)
-			continue;
-		if (mt_streq(s, "pre:") || mt_streq(s, "post:")) {
-			mode = s[1] == 'r' ? 0 : 1;
-			continue;
-		}
-		if (mode < 0)
-			continue;
-		if (ntok == cap) {
-			char **t = reallocarray(tok, cap * 2, sizeof(*tok));
-			char *g = t ? realloc(tag, cap * 2) : NULL;
-
-			if (t)
-				tok = t;
-			if (!g)
-				goto out;
-			tag = g;
-			cap *= 2;
-		}
-		if (first[mode] == SIZE_MAX)
-			first[mode] = ntok;
-		last[mode] = ntok;
-		n[mode]++;
-		tag[ntok] = mode;
-		tok[ntok++] = s;
-	}
-	deps = malloc((ntok + 1) * sizeof(*deps));
-	value = malloc(rest_len + 16);
-	if (!deps || !value)
-		goto out;
-	for (int m = 0, j = 0; m < 2; m++)
-		for (size_t i = 0; i < ntok; i++)
-			if (tag[i] == m)
-				deps[j++] = tok[i];
-	for (int m = 0; m < 2; m++) {
-		if (!n[m])
-			continue;
-		vlen = append(value, vlen, m ? "post: " : "pre: ");
-		for (size_t i = first[m]; i <= last[m]; i++) {
-			if (i != first[m])
-				value[vlen++] = ' ';
-			vlen = append(value, vlen, tok[i]);
-		}
-	}
-	value[vlen] = '\0';
-	err = add_entry(lc->cfg, MODTOOL_CONFIG_SOFTDEP, name, value, deps, n[0], n[1], lc->file,
-			lc->line);
-out:
-	free(tok);
-	free(tag);
-	free(deps);
-	free(value);
-	return err;
-}
-
-/* weakdep MOD NAMES...: printed by -c as the names joined by single spaces. */
-static int parse_weakdep(struct line_ctx *lc, const char *name, char *rest)
-{
-	size_t ntok = 0, len = 0;
-	const char **deps = malloc((strlen(rest) / 2 + 2) * sizeof(*deps));
-	char *value = malloc(strlen(rest) + 1), *s, *save = rest;
-	int err = -ENOMEM;
-
-	if (!deps || !value)
-		goto out;
-	while ((s = strsep(&save, " \t\n\v\f\r"))) {
-		if (!*s)
-			continue;
-		if (ntok)
-			value[len++] = ' ';
-		len = append(value, len, s);
-		deps[ntok++] = s;
-	}
-	value[len] = '\0';
-	err = add_entry(lc->cfg, MODTOOL_CONFIG_WEAKDEP, name, value, deps, ntok, 0, lc->file,
-			lc->line);
-out:
-	free(deps);
-	free(value);
-	return err;
-}
-
-static void bad_line(struct line_ctx *lc, const char *cmd)
-{
-	mt_warn(lc->ctx, "%s line %u: ignoring bad line starting with '%s'\n", lc->file, lc->line,
-		cmd);
-}
-
-/* One logical line: returns -ENOMEM only; bad lines are logged and skipped. */
-static int parse_line(struct line_ctx *lc, char *line)
-{
-	char *save = line, *cmd, *name, *arg;
-	enum modtool_config_kind kind;
-
-	if (line[0] == '\0' || line[0] == '#')
-		return 0;
-	cmd = next_token(&save);
-	if (!cmd)
-		return 0;
-	if (mt_streq(cmd, "include") || mt_streq(cmd, "config")) {
-		mt_warn(lc->ctx, "%s: command %s is deprecated and not parsed anymore\n", lc->file,
-			cmd);
-		return 0;
-	}
-	name = next_token(&save);
-	if (mt_streq(cmd, "alias")) {
-		arg = next_token(&save);
-		if (!name || !arg || mt_underscores(name) < 0 || mt_underscores(arg) < 0)
-			goto bad;
-		return add_entry(lc->cfg, MODTOOL_CONFIG_ALIAS, name, arg, NULL, 0, 0, lc->file,
-				 lc->line);
-	}
-	if (mt_streq(cmd, "blacklist")) {
-		if (!name || mt_underscores(name) < 0)
-			goto bad;
-		return add_entry(lc->cfg, MODTOOL_CONFIG_BLACKLIST, name, NULL, NULL, 0, 0, lc->file,
-				 lc->line);
-	}
-	if (mt_streq(cmd, "options"))
-		kind = MODTOOL_CONFIG_OPTIONS;
-	else if (mt_streq(cmd, "install"))
-		kind = MODTOOL_CONFIG_INSTALL;
-	else if (mt_streq(cmd, "remove"))
-		kind = MODTOOL_CONFIG_REMOVE;
-	else if (mt_streq(cmd, "softdep"))
-		kind = MODTOOL_CONFIG_SOFTDEP;
-	else if (mt_streq(cmd, "weakdep"))
-		kind = MODTOOL_CONFIG_WEAKDEP;
-	else
-		goto bad;
-	arg = name ? rest_of_line(&save) : NULL;
-	if (!name || !arg || mt_underscores(name) < 0)
-		goto bad;
-	if (kind == MODTOOL_CONFIG_SOFTDEP)
-		return parse_softdep(lc, name, arg);
-	if (kind == MODTOOL_CONFIG_WEAKDEP)
-		return parse_weakdep(lc, name, arg);
-	if (kind == MODTOOL_CONFIG_OPTIONS)
-		for (char *t = arg; (t = strchr(t, '\t')); t++)
-			*t = ' ';
-	return add_entry(lc->cfg, kind, name, arg, NULL, 0, 0, lc->file, lc->line);
-bad:
-	bad_line(lc, cmd);
-	return 0;
-}
-
-/*
- * Split @buf into logical lines as kmod's reader does: a backslash before a
- * newline joins the lines, before any other character it is dropped; the
- * line number is that of a logical line's last physical line.  A NUL byte
- * ends what the directive parser sees of its line.
- */
-int mt_config_parse_buffer(struct modtool_ctx *ctx, struct mt_config *cfg, const char *name,
-			   const char *buf, size_t len)
-{
-	struct line_ctx lc = { .ctx = ctx, .cfg = cfg, .line = 0 };
-	char *line = malloc(len + 1);
-	size_t i = 0;
-	int err = 0;
-
-	if (!line)
-		return -ENOMEM;
-	lc.file = intern_file(cfg, name);
-	if (!lc.file) {
-		free(line);
-		return -ENOMEM;
-	}
-	while (i < len && err == 0) {
-		size_t n = 0;
-
-		for (; i < len && buf[i] != '\n'; i++) {
-			if (buf[i] == '\\' && i + 1 < len) {
-				i++;
-				if (buf[i] == '\n') {
-					lc.line++;
-					continue;
-				}
-			} else if (buf[i] == '\\') {
-				continue;
-			}
-			line[n++] = buf[i];
-		}
-		i++;		/* the newline, or past the end */
-		lc.line++;
-		line[n] = '\0';
-		err = parse_line(&lc, line);
-	}
-	free(line);
-	return err;
-}
-
-/* ---- kernel command line -------------------------------------------------- */
-
-static int cmdline_result(struct modtool_ctx *ctx, struct mt_config *cfg, char *modname,
-			  char *param)
-{
-	const char *file = intern_file(cfg, "");
-	int err;
-
-	if (!file)
-		return -ENOMEM;
-	if (mt_streq(modname, "modprobe") && strncmp(param, "blacklist=", 10) == 0) {
-		char *list = param + 10, *t;
-
-		/* kmod keeps these as written: no '-' to '_', empty names too */
-		while ((t = strsep(&list, ","))) {
-			err = add_entry(cfg, MODTOOL_CONFIG_BLACKLIST, t, NULL, NULL, 0, 0, file, 0);
-			if (err < 0)
-				return err;
-		}
-		return 0;
-	}
-	if (mt_underscores(modname) < 0) {
-		mt_err(ctx, "Ignoring bad option on kernel command line while parsing module name: '%s'\n",
-		       modname);
-		return 0;
-	}
-	return add_entry(cfg, MODTOOL_CONFIG_OPTIONS, modname, param, NULL, 0, 0, file, 0);
-}
-
-enum cmd_state { ST_IGNORE, ST_MODNAME, ST_PARAM, ST_VALUE, ST_COMPLETE };
-
-/*
- * Words are "mod.param" or "mod.param=value"; a value may hold quoted
- * spaces.  A word quoted whole ("mod.param=a b", as boot loaders rewrite
- * them) becomes param="a b" as kmod 30 does it: a quote is put after the
- * '=' and the closing one stays where it is.  Anything else with a quote or
- * a second '.' before the value, or '=' before a '.', is not a module option.
- */
-int mt_config_parse_cmdline(struct modtool_ctx *ctx, struct mt_config *cfg, const char *buf,
-			    size_t len)
-{
-	char *s = malloc(len + 2), *modname, *param = NULL, *value = NULL;
-	enum cmd_state st = ST_MODNAME;
-	bool quoted = false, quote_start = false;
-	int err = 0;
-
-	if (!s)
-		return -ENOMEM;
-	memcpy(s, buf, len);
-	s[len] = '\0';
-	len = strlen(s);	/* a NUL ends the command line */
-	modname = s;
-	for (size_t i = 0; i <= len && err == 0; i++) {
-		char c = s[i];
-
-		if (c == '"') {
-			quoted = !quoted;
-			if (quoted && st == ST_MODNAME && s + i == modname) {
-				quote_start = true;
-				modname = s + i + 1;
-			} else if (st != ST_VALUE) {
-				st = ST_IGNORE;
-			}
-		} else if (c == '\0' || isspace((unsigned char)c)) {
-			if (quoted && st == ST_VALUE && c != '\0')
-				continue;
-			if (quoted) {
-				st = ST_IGNORE;
-			} else if (st == ST_VALUE || st == ST_PARAM) {
-				s[i] = '\0';
-				st = ST_COMPLETE;
-			}
-			if (st != ST_COMPLETE && !quoted) {
-				modname = s + i + 1;
-				st = ST_MODNAME;
-				quote_start = false;
-				continue;
-			}
-		} else if (c == '.') {
-			if (st == ST_MODNAME) {
-				s[i] = '\0';
-				param = s + i + 1;
-				st = ST_PARAM;
-			} else if (st == ST_PARAM) {
-				st = ST_IGNORE;
-			}
-		} else if (c == '=') {
-			if (st == ST_PARAM) {
-				value = s + i + 1;
-				st = ST_VALUE;
-			} else if (st == ST_MODNAME) {
-				st = ST_IGNORE;
-			}
-		}
-		if (st != ST_COMPLETE)
-			continue;
-		if (quote_start && value) {
-			/* the opening quote moves from before modname to after '=' */
-			size_t vlen = strlen(value);
-			char *q = malloc(strlen(param) + 2);
-
-			if (!q) {
-				err = -ENOMEM;
-				break;
-			}
-			memcpy(q, param, value - param);
-			q[value - param] = '"';
-			memcpy(q + (value - param) + 1, value, vlen + 1);
-			err = cmdline_result(ctx, cfg, modname, q);
-			free(q);
-		} else {
-			err = cmdline_result(ctx, cfg, modname, param);
-		}
-		modname = s + i + 1;
-		param = value = NULL;
-		st = ST_MODNAME;
-		quote_start = false;
-	}
-	free(s);
-	return err;
-}
-
 /* ---- matching ------------------------------------------------------------ */
 
 bool mt_config_key_matches(const char *key, const char *name)
@@ -527,6 +146,11 @@ bool mt_config_key_matches(const char *key, const char *name)
 	return fnmatch(key, name, 0) == 0;
 }
 
+bool mt_config_entry_matches(const struct mt_config_entry *e, const char *name)
+{
+	return e->glob ? fnmatch(e->key, name, 0) == 0 : mt_config_streq(e->key, name);
+}
+
 const struct mt_config_entry *mt_config_first_match(const struct mt_config *cfg,
 						    enum modtool_config_kind kind,
 						    const char *name)
@@ -535,7 +159,7 @@ const struct mt_config_entry *mt_config_first_match(const struct mt_config *cfg,
 	const struct mt_config_entry *e = mt_config_entries(cfg, kind, &n);
 
 	for (size_t i = 0; i < n; i++)
-		if (mt_config_key_matches(e[i].key, name))
+		if (mt_config_entry_matches(&e[i], name))
 			return &e[i];
 	return NULL;
 }
@@ -546,14 +170,14 @@ bool mt_config_is_blacklisted(const struct mt_config *cfg, const char *name)
 	const struct mt_config_entry *e = mt_config_entries(cfg, MODTOOL_CONFIG_BLACKLIST, &n);
 
 	for (size_t i = 0; i < n; i++)
-		if (mt_streq(e[i].key, name))
+		if (mt_config_streq(e[i].key, name))
 			return true;
 	return false;
 }
 
 bool mt_config_options_apply(const struct mt_config_entry *e, const char *name, const char *alias)
 {
-	return mt_streq(e->key, name) || (alias && mt_streq(e->key, alias));
+	return mt_config_streq(e->key, name) || (alias && mt_config_streq(e->key, alias));
 }
 
 int mt_config_options(const struct mt_config *cfg, const char *name, const char *alias,
@@ -659,6 +283,19 @@ static void files_free(struct conf_files *f)
 	free(f->v);
 }
 
+/* "@dir/@name" into @buf: false when it does not fit (no printf on the startup path). */
+static bool join_path(char *buf, size_t size, const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+
+	if (dl + nl + 2 > size)
+		return false;
+	memcpy(buf, dir, dl);
+	buf[dl] = '/';
+	memcpy(buf + dl + 1, name, nl + 1);
+	return true;
+}
+
 static bool wanted_name(const char *fn)
 {
 	size_t len = strlen(fn);
@@ -689,7 +326,7 @@ static int files_from_dir(struct modtool_ctx *ctx, struct conf_files *f, const c
 			       de->d_name);
 			continue;
 		}
-		if (snprintf(full, sizeof(full), "%s/%s", path, de->d_name) >= (int)sizeof(full))
+		if (!join_path(full, sizeof(full), path, de->d_name))
 			continue;
 		err = files_insert(f, de->d_name, full);
 	}
@@ -714,66 +351,67 @@ static int files_from_path(struct modtool_ctx *ctx, struct conf_files *f, const 
 	return files_insert(f, base ? base + 1 : path, path);
 }
 
-/*
- * Read a whole small file: regular files only (never block on a FIFO), at
- * most @max bytes; procfs files say size 0, so read until the end.
- */
-static int read_small_file(struct modtool_ctx *ctx, const char *path, size_t max, char **buf,
-			   size_t *len)
+/* The kernel command line (procfs says size 0: read until the end), its first MT_CMDLINE_MAX bytes. */
+static int parse_cmdline_file(struct modtool_ctx *ctx, struct mt_config *cfg, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	size_t cap, n = 0;
+	char buf[MT_CMDLINE_MAX];
+	size_t n = 0;
 	struct stat st;
-	char *b;
 
 	if (fd < 0)
-		return -errno;
+		return 0;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return -EINVAL;
+		return 0;
 	}
-	if ((uint64_t)st.st_size > max) {
-		mt_err(ctx, "%s: larger than %zu bytes, not read\n", path, max);
-		close(fd);
-		return -EFBIG;
-	}
-	cap = st.st_size ? (size_t)st.st_size + 1 : 4096;
-	b = malloc(cap + 1);
-	while (b) {
-		ssize_t r = read(fd, b + n, cap - n);
+	while (n < sizeof(buf)) {
+		ssize_t r = read(fd, buf + n, sizeof(buf) - n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			break;
 		n += r;
-		if (n == cap) {
-			char *nb = cap < max ? realloc(b, (cap = cap * 2 > max ? max : cap * 2) + 1) : NULL;
-
-			if (!nb)
-				break;
-			b = nb;
-		}
 	}
 	close(fd);
-	if (!b)
-		return -ENOMEM;
-	*buf = b;
-	*len = n > max ? max : n;
-	return 0;
+	return mt_config_parse_cmdline(ctx, cfg, buf, n);
 }
 
+/* A configuration file, read into the configuration's memory and parsed in place. */
 static int parse_file(struct modtool_ctx *ctx, struct mt_config *cfg, const char *path)
 {
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	size_t n = 0, size;
+	struct stat st;
 	char *buf;
-	size_t len;
-	int err = read_small_file(ctx, path, MT_CONFIG_MAX_FILE, &buf, &len);
 
-	if (err < 0)
-		return err == -ENOMEM ? err : 0;	/* unreadable: skipped, as kmod does */
-	err = mt_config_parse_buffer(ctx, cfg, path, buf, len);
-	free(buf);
-	return err;
+	if (fd < 0)
+		return 0;	/* unreadable: skipped, as kmod does */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		close(fd);
+		return 0;
+	}
+	if ((uint64_t)st.st_size > MT_CONFIG_MAX_FILE) {
+		mt_err(ctx, "%s: larger than %zu bytes, not read\n", path, MT_CONFIG_MAX_FILE);
+		close(fd);
+		return 0;
+	}
+	size = st.st_size;
+	buf = mt_config_alloc(cfg, size + 1);
+	while (buf && n < size) {
+		ssize_t r = read(fd, buf + n, size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += r;
+	}
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	return mt_config_parse_owned(ctx, cfg, path, buf, n);
 }
 
 int mt_config_load(struct modtool_ctx *ctx, const char *const *paths, const char *cmdline,
@@ -790,24 +428,15 @@ int mt_config_load(struct modtool_ctx *ctx, const char *const *paths, const char
 	/* the tree's own files come first, so a modprobe.d file of that name loses */
 	for (const char *const *n = (const char *const[]){ "modules.softdep", "modules.weakdep",
 							   NULL }; *n && err == 0; n++)
-		if (snprintf(dep, sizeof(dep), "%s/%s", ctx->module_dir, *n) < (int)sizeof(dep))
+		if (join_path(dep, sizeof(dep), ctx->module_dir, *n))
 			err = files_insert(&files, *n, dep);
 	for (const char *const *p = paths ? paths : default_dirs; *p && err == 0; p++)
 		err = files_from_path(ctx, &files, *p);
 	for (size_t i = 0; i < files.n && err == 0; i++)
 		err = parse_file(ctx, cfg, files.v[i].path);
 	files_free(&files);
-	if (err == 0 && (!cmdline || *cmdline)) {
-		char *buf;
-		size_t len;
-
-		if (read_small_file(ctx, cmdline ? cmdline : "/proc/cmdline", 1 << 20, &buf,
-				    &len) == 0) {
-			err = mt_config_parse_cmdline(ctx, cfg, buf,
-						      len > MT_CMDLINE_MAX ? MT_CMDLINE_MAX : len);
-			free(buf);
-		}
-	}
+	if (err == 0 && (!cmdline || *cmdline))
+		err = parse_cmdline_file(ctx, cfg, cmdline ? cmdline : "/proc/cmdline");
 	if (err < 0) {
 		mt_config_free(cfg);
 		return err;

@@ -4,23 +4,27 @@
  * module's relative path, size, mtime (ns), inode and device.  It is written
  * with the indexes, into the output directory, so a read-only /usr costs
  * nothing more than the indexes themselves do.  Anything wrong with it (a
- * short file, a bad count, a record that does not parse) makes the whole
- * cache ignored: it only ever saves time, never decides an output.
+ * checksum that does not match, a short file, a bad count, a record that does
+ * not parse) makes the whole cache ignored: it only ever saves time, never
+ * decides an output.  (Without the checksum, a flipped byte inside a symbol
+ * name would still parse, and would change the indexes.)
  *
  * Layout, native endian (the cache never leaves the machine):
- *   "MTDEPC01" u32 count
+ *   "MTDEPC02" u32 count
  *   count x { u32 pathlen, path\0, u64 size, i64 mtime_ns, u64 ino, u64 dev,
  *             u32 reclen, record }         entries sorted by path
+ *   u32 crc32 of everything before it
  */
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crc32.h"
 #include "depmod.h"
 #include "internal.h"
 
-static const char cache_magic[8] = "MTDEPC01";
+static const char cache_magic[8] = "MTDEPC02";
 
 struct entry {
 	const char *path;
@@ -79,10 +83,14 @@ static bool read_entry(struct reader *r, struct entry *e)
 
 static struct entry *read_entries(const uint8_t *map, size_t size, size_t *n)
 {
-	struct reader r = { map, map + size, false };
+	struct reader r = { map, map + size - sizeof(uint32_t), false };
 	char magic[8];
-	uint32_t count;
+	uint32_t count, crc;
 	struct entry *v;
+
+	memcpy(&crc, map + size - sizeof(crc), sizeof(crc));
+	if (mt_crc32(0, map, size - sizeof(crc)) != crc)
+		return NULL;
 
 	take(&r, magic, sizeof(magic));
 	take(&r, &count, sizeof(count));
@@ -122,7 +130,7 @@ int mt_depmod_cache_apply(struct mt_depmod_run *run, const char *cachefile)
 
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 12) {
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size < 16) {
 		close(fd);
 		return 0;
 	}
@@ -191,7 +199,12 @@ int mt_depmod_cache_build(struct mt_depmod_run *run, struct mt_buf *out)
 		count++;
 	}
 	free(v);
-	if (!out->err)
+	if (!out->err) {
+		uint32_t crc;
+
 		memcpy(out->p + sizeof(cache_magic), &count, sizeof(count));
+		crc = mt_crc32(0, out->p, out->len);
+		mt_buf_put(out, &crc, sizeof(crc));
+	}
 	return out->err;
 }

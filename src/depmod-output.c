@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@ struct outfile {
 	struct mt_buf buf;
 	char tmp[PATH_MAX];
 	bool created;
+	int fd;			/* open temporary file, -1 when none */
 };
 
 enum {
@@ -68,7 +70,11 @@ static int bin_finish(struct mt_index_builder *b, struct mt_buf *out)
 	size_t size;
 	int err = mt_index_builder_write(b, &data, &size);
 
-	if (!err) {
+	if (!err && !out->len && !out->err) {
+		/* take the written index over instead of copying megabytes */
+		free(out->p);
+		*out = (struct mt_buf){ .p = (char *)data, .len = size, .cap = size };
+	} else if (!err) {
 		mt_buf_put(out, data, size);
 		free(data);
 	}
@@ -125,9 +131,26 @@ static const char *info_value(const char *s, const char *key)
 	return strncmp(s, key, kl) == 0 && s[kl] == '=' ? s + kl + 1 : NULL;
 }
 
+/*
+ * -w: kmod warns when a key gets the same value twice.  An alias's value is
+ * its module's name, so only a module repeating one of its own aliases (after
+ * the key's '-' -> '_') can do that: compare with the module's earlier keys.
+ */
+static bool repeated_key(struct mt_buf *seen, const char *key)
+{
+	size_t kl = strlen(key) + 1;
+
+	for (size_t at = 0; at < seen->len; at += strlen(seen->p + at) + 1)
+		if (memcmp(seen->p + at, key, kl) == 0)
+			return true;
+	mt_buf_put(seen, key, kl);
+	return false;
+}
+
 static int format_aliases(struct mt_depmod_run *run, struct mt_buf *text, struct mt_buf *bin)
 {
 	struct mt_index_builder *b;
+	struct mt_buf seen = { 0 };
 	int err = mt_index_builder_new(&b);
 	char key[1024];
 
@@ -139,19 +162,27 @@ static int format_aliases(struct mt_depmod_run *run, struct mt_buf *text, struct
 		struct mt_record_iter it;
 		uint32_t n = mt_record_section(&m->rec, 0, &it);
 
+		seen.len = 0;
 		for (uint32_t k = 0; !err && k < n; k++) {
 			const char *v = info_value(mt_record_next_info(&it), "alias");
 
 			if (!v)
 				continue;
-			mt_buf_printf(text, "alias %s %s\n", v, m->name);
+			mt_buf_put(text, "alias ", 6);
+			mt_buf_puts(text, v);
+			mt_buf_putc(text, ' ');
+			mt_buf_puts(text, m->name);
+			mt_buf_putc(text, '\n');
 			if (!alias_key(v, key, sizeof(key))) {
 				mt_warn(run->ctx, "Unmatched bracket in %s\n", v);
 				continue;
 			}
+			if (run->warn_dups && repeated_key(&seen, key))
+				mt_warn(run->ctx, "duplicate module alias:\n%s %s\n", key, m->name);
 			err = bin_add(b, key, m->name, m->idx);
 		}
 	}
+	mt_buf_free(&seen);
 	if (err) {
 		mt_index_builder_free(b);
 		return err;
@@ -194,9 +225,10 @@ static void format_devname(struct mt_depmod_run *run, struct mt_buf *text)
 				continue;
 			if (strncmp(v, "devname:", 8) == 0)
 				devname = v + 8;
-			else if (sscanf(v, "char-major-%u-%u", &maj, &min) == 2)
+			/* the prefix first: sscanf on every alias is a tenth of the run */
+			else if (v[0] == 'c' && sscanf(v, "char-major-%u-%u", &maj, &min) == 2)
 				type = 'c', major = maj, minor = min;
-			else if (sscanf(v, "block-major-%u-%u", &maj, &min) == 2)
+			else if (v[0] == 'b' && sscanf(v, "block-major-%u-%u", &maj, &min) == 2)
 				type = 'b', major = maj, minor = min;
 		}
 		/* kmod writes the header with the first entry: no entry, empty file */
@@ -227,11 +259,19 @@ static int format_symbols(struct mt_depmod_run *run, struct mt_buf *text, struct
 	for (size_t i = 0; !err && i < n; i++) {
 		const struct mt_dm_module *owner = run->mods[v[i]->owner];
 
-		mt_buf_printf(text, "alias symbol:%s %s\n", v[i]->name, owner->name);
 		key.len = 0;
-		mt_buf_puts(&key, "symbol:");
+		mt_buf_put(&key, "symbol:", 7);
 		mt_buf_puts(&key, v[i]->name);
-		err = key.err ? key.err : bin_add(b, key.p, owner->name, owner->idx);
+		if (key.err) {
+			err = key.err;
+			break;
+		}
+		mt_buf_put(text, "alias ", 6);
+		mt_buf_put(text, key.p, key.len);
+		mt_buf_putc(text, ' ');
+		mt_buf_puts(text, owner->name);
+		mt_buf_putc(text, '\n');
+		err = bin_add(b, key.p, owner->name, owner->idx);
 	}
 	free(v);
 	mt_buf_free(&key);
@@ -365,6 +405,7 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* Write @f's temporary file; it stays open (f->fd) for the fsync. */
 static int write_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
 {
 	int fd, err;
@@ -381,13 +422,37 @@ static int write_temp(struct mt_depmod_run *run, const char *dir, struct outfile
 		return err;
 	}
 	f->created = true;
+	f->fd = fd;
 	err = write_all(fd, f->buf.p ? f->buf.p : "", f->buf.len);
-	if (!err && fsync(fd) < 0)
-		err = -errno;
-	if (close(fd) < 0 && !err)
-		err = -errno;
 	if (err)
 		mt_err(run->ctx, "could not write %s/%s: %s\n", dir, f->name, strerror(-err));
+	return err;
+}
+
+/*
+ * fsync each file, after all are written: the first sync's journal commit
+ * carries the others' data too, so the rest cost little (one commit, not
+ * twelve).  Close errors count: some file systems report there.
+ */
+static int sync_temps(struct mt_depmod_run *run, const char *dir, struct outfile *files,
+		      size_t n, int err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int e = 0;
+
+		if (files[i].fd < 0)
+			continue;
+		if (!err && fsync(files[i].fd) < 0)
+			e = -errno;
+		if (close(files[i].fd) < 0 && !e && !err)
+			e = -errno;
+		files[i].fd = -1;
+		if (e) {
+			mt_err(run->ctx, "could not write %s/%s: %s\n", dir, files[i].name,
+			       strerror(-e));
+			err = e;
+		}
+	}
 	return err;
 }
 
@@ -422,8 +487,11 @@ static int publish(struct mt_depmod_run *run, const char *dir, struct outfile *f
 		mt_err(run->ctx, "could not create directory %s: %s\n", dir, strerror(-err));
 		return err;
 	}
+	for (size_t i = 0; i < n; i++)
+		files[i].fd = -1;
 	for (size_t i = 0; !err && i < n; i++)
 		err = write_temp(run, dir, &files[i]);
+	err = sync_temps(run, dir, files, n, err);
 	/* all or nothing: the renames happen only once every file is on disk */
 	for (size_t i = 0; !err && i < n; i++) {
 		char final[PATH_MAX];
@@ -453,23 +521,54 @@ static int publish(struct mt_depmod_run *run, const char *dir, struct outfile *f
 	return err;
 }
 
-static int format_all(struct mt_depmod_run *run, struct outfile *f, bool dry)
-{
-	int err = format_deps(run, &f[F_DEP].buf, &f[F_DEP_BIN].buf);
+/*
+ * Formatting is most of a run's serial time, so it is split in two: a helper
+ * thread formats modules.dep and modules.symbols (and the cache), which
+ * never log and are the only users of the modules' traversal stamps; this
+ * thread does the rest, so messages keep their order.
+ */
+struct format_job {
+	struct mt_depmod_run *run;
+	struct outfile *f;
+	bool cache;
+	int err;
+};
 
-	if (!err)
-		err = format_aliases(run, &f[F_ALIAS].buf, &f[F_ALIAS_BIN].buf);
+static void *format_quiet(void *data)
+{
+	struct format_job *job = data;
+	struct outfile *f = job->f;
+
+	job->err = format_deps(job->run, &f[F_DEP].buf, &f[F_DEP_BIN].buf);
+	if (!job->err)
+		job->err = format_symbols(job->run, &f[F_SYMBOLS].buf, &f[F_SYMBOLS_BIN].buf);
+	if (!job->err && job->cache)
+		job->err = mt_depmod_cache_build(job->run, &f[F_CACHE].buf);
+	return NULL;
+}
+
+static int format_all(struct mt_depmod_run *run, struct outfile *f, bool dry, bool cache)
+{
+	struct format_job job = { run, f, cache, 0 };
+	pthread_t helper;
+	bool threaded = pthread_create(&helper, NULL, format_quiet, &job) == 0;
+	int err = format_aliases(run, &f[F_ALIAS].buf, &f[F_ALIAS_BIN].buf);
+
 	format_keyed(run, &f[F_SOFTDEP].buf, "softdep",
 		     "# Soft dependencies extracted from modules themselves.\n");
 	format_keyed(run, &f[F_WEAKDEP].buf, "weakdep",
 		     "# Weak dependencies extracted from modules themselves.\n");
-	if (!err)
-		err = format_symbols(run, &f[F_SYMBOLS].buf, &f[F_SYMBOLS_BIN].buf);
 	if (!err && !dry)
 		err = format_builtin(run, &f[F_BUILTIN_BIN].buf);
 	if (!err && !dry)
 		err = format_builtin_alias(run, &f[F_BUILTIN_ALIAS_BIN].buf);
 	format_devname(run, &f[F_DEVNAME].buf);
+	if (threaded)
+		pthread_join(helper, NULL);
+	else
+		format_quiet(&job);
+	if (!err)
+		err = job.err;
 	for (int i = 0; !err && i < F_COUNT; i++)
 		err = f[i].buf.err;
 	return err;
@@ -492,10 +591,8 @@ int mt_depmod_write(struct mt_depmod_run *run, const struct mt_depmod_output *ou
 		[F_CACHE] = { MT_DEPMOD_CACHE_NAME, false },
 	};
 	size_t n = out->cache ? F_COUNT : F_COUNT - 1;
-	int err = format_all(run, f, !out->outdir);
+	int err = format_all(run, f, !out->outdir, out->cache);
 
-	if (!err && out->cache)
-		err = mt_depmod_cache_build(run, &f[F_CACHE].buf);
 	if (!err && !out->outdir) {
 		/* a dry run prints the text files kmod 30 prints, in its order */
 		for (int i = 0; !err && i < F_COUNT; i++)

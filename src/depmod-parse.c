@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * One module, read for depmod: the .modinfo keys it writes out (alias,
- * softdep, weakdep), the symbols it exports (__crc_* symbols of .symtab, else
- * __ksymtab_strings, as kmod), and the symbols it needs (undefined .symtab
- * entries, with their __versions CRC).  Only these sections are touched:
- * never the signature, never the code.  The result is a flat record (see
- * depmod.h) so that it can go to the cache as it is.
+ * softdep, weakdep), the symbols it exports and the symbols it needs (read by
+ * module-symbols.c).  The result is a flat record (see depmod.h) so that it
+ * can go to the cache as it is.
+ *
+ * A plain module is not mapped: its header, section table, section names and
+ * the few sections depmod needs are read with pread() into a buffer the
+ * thread reuses, at their file offsets, so the ELF reader sees the file's
+ * layout while the code and the signature are never read.  (An mmap and
+ * munmap per module cost more than the parsing: unmapping in a threaded
+ * process interrupts the other cores.)  Compressed modules are read whole and
+ * decompressed.
  */
 #include <elf.h>
+#include <endian.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,147 +24,231 @@
 #include "elf-reader.h"
 #include "file.h"
 #include "internal.h"
+#include "module-symbols.h"
 
-/* ---- the record --------------------------------------------------------- */
+/* ---- the reader: a sparse image of the file -------------------------------- */
 
-static void rec_u32(struct mt_buf *b, uint32_t v)
+#define MAX_LOADED 16
+/* Ranges closer than this are read with one call. */
+#define MERGE_GAP 4096
+/* The first read: the header, and all of a small module. */
+#define HEAD_SIZE 8192
+
+struct range {
+	uint64_t off, end;
+};
+
+struct mt_dm_reader {
+	uint8_t *buf;
+	size_t cap;
+	int fd;
+	int dirfd;		/* the module directory, or -1 */
+	uint64_t size;
+	struct range loaded[MAX_LOADED];
+	unsigned int n_loaded;
+	struct mt_buf undefs;	/* scratch: undefined symbols, appended after exports */
+	const char *why;	/* why a read failed */
+};
+
+struct mt_dm_reader *mt_dm_reader_new(int dirfd)
 {
-	mt_buf_put(b, &v, sizeof(v));
-}
+	struct mt_dm_reader *r = calloc(1, sizeof(*r));
 
-static void rec_u64(struct mt_buf *b, uint64_t v)
-{
-	mt_buf_put(b, &v, sizeof(v));
-}
-
-static void rec_patch_u32(struct mt_buf *b, size_t at, uint32_t v)
-{
-	if (!b->err)
-		memcpy(b->p + at, &v, sizeof(v));
-}
-
-static const uint8_t *skip_string(const uint8_t *p, const uint8_t *end)
-{
-	const uint8_t *nul = memchr(p, 0, (size_t)(end - p));
-
-	return nul ? nul + 1 : NULL;
-}
-
-/* Check one section of @n entries, each @fixed bytes then a string. */
-static const uint8_t *valid_section(const uint8_t *p, const uint8_t *end, size_t fixed)
-{
-	uint32_t n;
-
-	if ((size_t)(end - p) < sizeof(n))
-		return NULL;
-	memcpy(&n, p, sizeof(n));
-	p += sizeof(n);
-	for (uint32_t i = 0; i < n && p; i++) {
-		if ((size_t)(end - p) < fixed)
-			return NULL;
-		p = skip_string(p + fixed, end);
+	if (r) {
+		r->fd = -1;
+		r->dirfd = dirfd;
 	}
-	return p;
+	return r;
 }
 
-bool mt_record_valid(const uint8_t *data, size_t size)
+void mt_dm_reader_free(struct mt_dm_reader *r)
 {
-	const uint8_t *p = data, *end = data + size;
-
-	p = valid_section(p, end, 0);
-	p = p ? valid_section(p, end, 8) : NULL;
-	p = p ? valid_section(p, end, 9) : NULL;
-	return p == end;
+	if (!r)
+		return;
+	free(r->buf);
+	mt_buf_free(&r->undefs);
+	free(r);
 }
 
-static const uint8_t *section_start(const struct mt_record *r, int which)
+/* Room for a file of @size bytes; old contents need not survive. */
+static bool reader_reserve(struct mt_dm_reader *r, uint64_t size)
 {
-	const uint8_t *p = r->data, *end = r->data + r->size;
-	static const size_t fixed[] = { 0, 8, 9 };
-
-	for (int s = 0; s < which && p; s++) {
-		uint32_t n;
-
-		memcpy(&n, p, sizeof(n));
-		p += sizeof(n);
-		for (uint32_t i = 0; i < n && p; i++)
-			p = skip_string(p + fixed[s], end);
+	if (size > MT_MAX_MODULE_SIZE) {
+		r->why = "file too big";
+		return false;
 	}
-	return p;
+	if (size <= r->cap)
+		return true;
+	free(r->buf);
+	r->buf = malloc((size_t)size);
+	r->cap = r->buf ? (size_t)size : 0;
+	if (!r->buf)
+		r->why = "out of memory";
+	return r->buf != NULL;
 }
 
-uint32_t mt_record_section(const struct mt_record *r, int which, struct mt_record_iter *it)
+static bool is_loaded(const struct mt_dm_reader *r, uint64_t off, uint64_t end)
 {
-	const uint8_t *p = section_start(r, which);
-	uint32_t n;
+	for (unsigned int i = 0; i < r->n_loaded; i++)
+		if (r->loaded[i].off <= off && end <= r->loaded[i].end)
+			return true;
+	return false;
+}
 
-	it->end = r->data + r->size;
-	if (!p || (size_t)(it->end - p) < sizeof(n)) {
-		it->p = it->end;
-		return 0;
+/* Read [off, end) of the file to the same offset of the buffer. */
+static bool load_range(struct mt_dm_reader *r, uint64_t off, uint64_t end)
+{
+	uint64_t at = off;
+
+	if (off >= end || is_loaded(r, off, end))
+		return true;
+	if (end > r->size) {
+		r->why = "section lies outside the file";
+		return false;
 	}
-	memcpy(&n, p, sizeof(n));
-	it->p = p + sizeof(n);
-	return n;
-}
+	while (at < end) {
+		ssize_t n = pread(r->fd, r->buf + at, (size_t)(end - at), (off_t)at);
 
-const char *mt_record_next_info(struct mt_record_iter *it)
-{
-	const char *s = (const char *)it->p;
-
-	it->p = skip_string(it->p, it->end);
-	return s;
-}
-
-const char *mt_record_next_symbol(struct mt_record_iter *it, uint64_t *crc, bool *weak)
-{
-	const char *s;
-
-	memcpy(crc, it->p, sizeof(*crc));
-	it->p += sizeof(*crc);
-	if (weak) {
-		*weak = *it->p != 0;
-		it->p++;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r->why = n < 0 ? strerror(errno) : "file shrank while being read";
+			return false;
+		}
+		at += (uint64_t)n;
 	}
-	s = (const char *)it->p;
-	it->p = skip_string(it->p, it->end);
-	return s;
+	if (r->n_loaded < MAX_LOADED)
+		r->loaded[r->n_loaded++] = (struct range){ off, end };
+	return true;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return (x->off > y->off) - (x->off < y->off);
+}
+
+/* Load several ranges, neighbours merged into one read. */
+static bool load_ranges(struct mt_dm_reader *r, struct range *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), range_cmp);
+	for (size_t i = 0; i < n;) {
+		struct range cur = v[i++];
+
+		while (i < n && v[i].off <= cur.end + MERGE_GAP) {
+			if (v[i].end > cur.end)
+				cur.end = v[i].end;
+			i++;
+		}
+		if (!load_range(r, cur.off, cur.end))
+			return false;
+	}
+	return true;
+}
+
+static struct range section_range(const struct mt_dm_reader *r, const struct mt_elf_section *s)
+{
+	uint64_t off = s->data ? (uint64_t)(s->data - r->buf) : 0;
+
+	return (struct range){ off, s->data ? off + s->size : off };
+}
+
+static int load_section(void *data, const struct mt_elf_section *s)
+{
+	struct mt_dm_reader *r = data;
+	struct range rg = section_range(r, s);
+
+	return load_range(r, rg.off, rg.end) ? 0 : -EIO;
+}
+
+/*
+ * The header's view of the section table, enough to load it and the section
+ * names before mt_elf_init() checks everything.  False when the file is
+ * unusual (extended numbering, not ELF, ...): then it is read whole and the
+ * ELF reader says what is wrong.
+ */
+static bool table_from_header(const struct mt_dm_reader *r, struct mt_elf *t, uint32_t *shstrndx)
+{
+	const uint8_t *h = r->buf;
+
+	if (r->size < sizeof(Elf64_Ehdr) || memcmp(h, ELFMAG, SELFMAG) != 0 ||
+	    (h[EI_CLASS] != ELFCLASS32 && h[EI_CLASS] != ELFCLASS64) ||
+	    (h[EI_DATA] != ELFDATA2LSB && h[EI_DATA] != ELFDATA2MSB))
+		return false;
+	memset(t, 0, sizeof(*t));
+	t->data = r->buf;
+	t->size = (size_t)r->size;
+	t->is64 = h[EI_CLASS] == ELFCLASS64;
+	t->big_endian = h[EI_DATA] == ELFDATA2MSB;
+	if (t->is64) {
+		t->shoff = mt_elf_u64(t, h + offsetof(Elf64_Ehdr, e_shoff));
+		t->shentsize = mt_elf_u16(t, h + offsetof(Elf64_Ehdr, e_shentsize));
+		t->shnum = mt_elf_u16(t, h + offsetof(Elf64_Ehdr, e_shnum));
+		*shstrndx = mt_elf_u16(t, h + offsetof(Elf64_Ehdr, e_shstrndx));
+	} else {
+		t->shoff = mt_elf_u32(t, h + offsetof(Elf32_Ehdr, e_shoff));
+		t->shentsize = mt_elf_u16(t, h + offsetof(Elf32_Ehdr, e_shentsize));
+		t->shnum = mt_elf_u16(t, h + offsetof(Elf32_Ehdr, e_shnum));
+		*shstrndx = mt_elf_u16(t, h + offsetof(Elf32_Ehdr, e_shstrndx));
+	}
+	return t->shnum && t->shentsize >= (t->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)) &&
+	       *shstrndx != SHN_UNDEF && *shstrndx < t->shnum &&
+	       mt_in_bounds(t->shoff, (uint64_t)t->shnum * t->shentsize, r->size);
+}
+
+/* Header, section table and section names; else the whole file. */
+static bool load_tables(struct mt_dm_reader *r)
+{
+	struct mt_elf_section names;
+	struct mt_elf t;
+	uint32_t shstrndx;
+	const char *why;
+
+	if (!load_range(r, 0, r->size < HEAD_SIZE ? r->size : HEAD_SIZE))
+		return false;
+	if (!table_from_header(r, &t, &shstrndx))
+		return load_range(r, 0, r->size);
+	if (!load_range(r, t.shoff, t.shoff + (uint64_t)t.shnum * t.shentsize))
+		return false;
+	if (mt_elf_section(&t, shstrndx, &names, &why) < 0 || !names.data)
+		return load_range(r, 0, r->size);
+	return load_section(r, &names) == 0;
 }
 
 /* ---- reading the ELF ---------------------------------------------------- */
 
-enum { SEC_MODINFO, SEC_KSYMTAB_STRINGS, SEC_VERSIONS, SEC_SYMTAB, SEC_COUNT };
-
 struct parse {
 	struct mt_elf elf;
-	struct mt_elf_section sec[SEC_COUNT];
-	struct mt_elf_section strtab;
+	struct mt_elf_section modinfo;
+	struct mt_msym syms;
 	struct mt_buf out;
-	const char *why;
+	struct mt_buf *undefs;
 };
 
 static bool wanted_key(const char *s, size_t len)
 {
-	static const char *const keys[] = { "alias=", "softdep=", "weakdep=" };
-
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		size_t kl = strlen(keys[i]);
-
-		if (len >= kl && memcmp(s, keys[i], kl) == 0)
-			return true;
+	switch (s[0]) {
+	case 'a':
+		return len >= 6 && memcmp(s, "alias=", 6) == 0;
+	case 's':
+		return len >= 8 && memcmp(s, "softdep=", 8) == 0;
+	case 'w':
+		return len >= 8 && memcmp(s, "weakdep=", 8) == 0;
+	default:
+		return false;
 	}
-	return false;
 }
 
 /* .modinfo: strings separated by runs of NULs; the last may lack its NUL. */
 static void parse_modinfo(struct parse *p)
 {
-	const struct mt_elf_section *s = &p->sec[SEC_MODINFO];
+	const struct mt_elf_section *s = &p->modinfo;
 	const char *d = (const char *)s->data;
 	size_t at = p->out.len, i = 0;
 	uint32_t n = 0;
 
-	rec_u32(&p->out, 0);
+	mt_record_put_u32(&p->out, 0);
 	while (s->index && d && i < s->size) {
 		const char *nul = memchr(d + i, 0, s->size - i);
 		size_t len = nul ? (size_t)(nul - (d + i)) : s->size - i;
@@ -170,229 +260,110 @@ static void parse_modinfo(struct parse *p)
 		}
 		i += len + 1;
 	}
-	rec_patch_u32(&p->out, at, n);
+	mt_record_patch_u32(&p->out, at, n);
 }
 
-struct symbol_view {
-	const char *name;
-	uint64_t value;
-	uint32_t shndx;
-	uint8_t bind;
-};
-
-static size_t sym_entsize(const struct parse *p)
+static int add_export(void *data, const struct mt_msym_entry *e)
 {
-	return p->elf.is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+	struct mt_buf *out = data;
+
+	mt_record_put_u64(out, e->crc);
+	mt_buf_put(out, e->name, e->len);
+	mt_buf_putc(out, 0);
+	return 0;
 }
 
-static bool read_symbol(const struct parse *p, uint64_t i, struct symbol_view *v)
+static int add_undefined(void *data, const struct mt_msym_entry *e)
 {
-	const uint8_t *e = p->sec[SEC_SYMTAB].data + i * sym_entsize(p);
-	uint32_t name;
-	uint8_t info;
+	struct parse *p = data;
+	struct mt_buf *out = p->undefs;
 
-	if (p->elf.is64) {
-		name = mt_elf_u32(&p->elf, e + offsetof(Elf64_Sym, st_name));
-		info = e[offsetof(Elf64_Sym, st_info)];
-		v->shndx = mt_elf_u16(&p->elf, e + offsetof(Elf64_Sym, st_shndx));
-		v->value = mt_elf_u64(&p->elf, e + offsetof(Elf64_Sym, st_value));
-	} else {
-		name = mt_elf_u32(&p->elf, e + offsetof(Elf32_Sym, st_name));
-		info = e[offsetof(Elf32_Sym, st_info)];
-		v->shndx = mt_elf_u16(&p->elf, e + offsetof(Elf32_Sym, st_shndx));
-		v->value = mt_elf_u32(&p->elf, e + offsetof(Elf32_Sym, st_value));
-	}
-	v->bind = info >> 4;
-	if (name >= p->strtab.size)
-		return false;
-	v->name = (const char *)p->strtab.data + name;
-	return true;
+	mt_record_put_u64(out, e->crc);
+	mt_buf_putc(out, e->bind == STB_WEAK);
+	mt_buf_put(out, e->name, e->len);
+	mt_buf_putc(out, 0);
+	return 0;
 }
 
-/* A __crc_ symbol's value: absolute, or an offset into its section. */
-static uint64_t resolve_crc(const struct parse *p, const struct symbol_view *v)
+static int add_export_to_out(void *data, const struct mt_msym_entry *e)
 {
-	struct mt_elf_section s;
-	const char *why;
-
-	if (v->shndx == SHN_ABS || v->shndx == SHN_UNDEF)
-		return v->value;
-	if (mt_elf_section(&p->elf, v->shndx, &s, &why) < 0 || !s.data ||
-	    s.size < 4 || v->value > s.size - 4)
-		return UINT64_MAX;
-	return mt_elf_u32(&p->elf, s.data + v->value);
+	return add_export(&((struct parse *)data)->out, e);
 }
 
-static uint64_t symbol_count(const struct parse *p)
+/*
+ * Exports, then undefined symbols, each section a count and its entries, in
+ * one pass over .symtab: the undefined ones wait in the scratch buffer.  A
+ * module without the tables has none of them.
+ */
+static void parse_symbols(struct parse *p)
 {
-	return p->sec[SEC_SYMTAB].index ? p->sec[SEC_SYMTAB].size / sym_entsize(p) : 0;
-}
-
-static uint32_t exports_from_symtab(struct parse *p)
-{
-	static const char crc[] = "__crc_";
-	uint64_t n = symbol_count(p);
-	uint32_t count = 0;
-	struct symbol_view v;
-
-	for (uint64_t i = 1; i < n; i++) {
-		if (!read_symbol(p, i, &v) || strncmp(v.name, crc, sizeof(crc) - 1) != 0)
-			continue;
-		rec_u64(&p->out, resolve_crc(p, &v));
-		mt_buf_puts(&p->out, v.name + sizeof(crc) - 1);
-		mt_buf_putc(&p->out, 0);
-		count++;
-	}
-	return count;
-}
-
-static uint32_t exports_from_ksymtab_strings(struct parse *p)
-{
-	const struct mt_elf_section *s = &p->sec[SEC_KSYMTAB_STRINGS];
-	const char *d = (const char *)s->data;
-	uint32_t count = 0;
-	size_t i = 0;
-
-	while (s->index && d && i < s->size) {
-		const char *nul = memchr(d + i, 0, s->size - i);
-		size_t len = nul ? (size_t)(nul - (d + i)) : s->size - i;
-
-		if (len) {
-			rec_u64(&p->out, 0);
-			mt_buf_put(&p->out, d + i, len);
-			mt_buf_putc(&p->out, 0);
-			count++;
-		}
-		i += len + 1;
-	}
-	return count;
-}
-
-static void parse_exports(struct parse *p)
-{
-	size_t at = p->out.len, mark;
-	uint32_t n;
-
-	rec_u32(&p->out, 0);
-	mark = p->out.len;
-	n = exports_from_symtab(p);
-	if (n == 0) {
-		p->out.len = mark;
-		n = exports_from_ksymtab_strings(p);
-	}
-	rec_patch_u32(&p->out, at, n);
-}
-
-/* __versions: entries of { long crc; char name[64 - sizeof(long)]; }. */
-struct version {
-	const char *name;
-	size_t len;
-	uint64_t crc;
-};
-
-static int version_cmp(const void *a, const void *b)
-{
-	const struct version *x = a, *y = b;
-	size_t n = x->len < y->len ? x->len : y->len;
-	int r = memcmp(x->name, y->name, n);
-
-	return r ? r : (x->len > y->len) - (x->len < y->len);
-}
-
-static struct version *load_versions(const struct parse *p, size_t *count)
-{
-	const struct mt_elf_section *s = &p->sec[SEC_VERSIONS];
-	size_t word = p->elf.is64 ? 8 : 4, n, i;
-	struct version *v;
-
-	*count = 0;
-	if (!s->index || !s->data)
-		return NULL;
-	n = s->size / 64;
-	v = n ? malloc(n * sizeof(*v)) : NULL;
-	if (!v)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		const uint8_t *e = s->data + i * 64;
-		const char *name = (const char *)e + word;
-
-		v[i].crc = word == 8 ? mt_elf_u64(&p->elf, e) : mt_elf_u32(&p->elf, e);
-		v[i].name = name;
-		v[i].len = strnlen(name, 64 - word);
-	}
-	qsort(v, n, sizeof(*v), version_cmp);
-	*count = n;
-	return v;
-}
-
-static uint64_t version_crc(const struct version *v, size_t n, const char *name)
-{
-	struct version key = { .name = name, .len = strlen(name) };
-	const struct version *hit = n ? bsearch(&key, v, n, sizeof(*v), version_cmp) : NULL;
-
-	return hit ? hit->crc : 0;
-}
-
-static void parse_undefs(struct parse *p)
-{
-	uint64_t n = symbol_count(p);
-	size_t at = p->out.len, nver;
-	struct version *ver = load_versions(p, &nver);
-	struct symbol_view v;
-	uint32_t count = 0;
-
-	rec_u32(&p->out, 0);
-	for (uint64_t i = 1; i < n; i++) {
-		if (!read_symbol(p, i, &v) || v.shndx != SHN_UNDEF || !v.name[0])
-			continue;
-		rec_u64(&p->out, version_crc(ver, nver, v.name));
-		mt_buf_putc(&p->out, v.bind == STB_WEAK);
-		mt_buf_puts(&p->out, v.name);
-		mt_buf_putc(&p->out, 0);
-		count++;
-	}
-	free(ver);
-	rec_patch_u32(&p->out, at, count);
-}
-
-static const char *find_sections(struct parse *p)
-{
-	static const char *const names[SEC_COUNT] = {
-		[SEC_MODINFO] = ".modinfo",
-		[SEC_KSYMTAB_STRINGS] = "__ksymtab_strings",
-		[SEC_VERSIONS] = "__versions",
-		[SEC_SYMTAB] = ".symtab",
+	struct mt_msym_walk w = {
+		.export_fn = add_export_to_out,
+		.undefined_fn = add_undefined,
+		.data = p,
 	};
-	struct mt_elf_section *sym = &p->sec[SEC_SYMTAB];
-	const char *why = NULL;
+	size_t at = p->out.len;
 
-	if (mt_elf_find_sections(&p->elf, names, SEC_COUNT, p->sec, &why) < 0)
+	p->undefs->len = 0;
+	p->undefs->err = 0;
+	mt_record_put_u32(&p->out, 0);
+	if (mt_msym_walk(&p->syms, &w) != 0)
+		p->out.err = -ENOMEM;
+	mt_record_patch_u32(&p->out, at, w.n_exports > 0 ? (uint32_t)w.n_exports : 0);
+	mt_record_put_u32(&p->out, (uint32_t)w.n_undefined);
+	if (p->undefs->err)
+		p->out.err = p->undefs->err;
+	else if (p->undefs->len)
+		mt_buf_put(&p->out, p->undefs->p, p->undefs->len);
+}
+
+/* Find the sections; with a sparse image, load them first. */
+static const char *find_sections(struct parse *p, struct mt_dm_reader *sparse)
+{
+	const char *names[1 + MT_MSYM_COUNT] = { ".modinfo" };
+	struct mt_elf_section secs[1 + MT_MSYM_COUNT], strtab;
+	struct mt_elf_section *sym = &secs[1 + MT_MSYM_SYMTAB];
+	struct range want[2 + MT_MSYM_COUNT];
+	const char *why = NULL;
+	size_t n = 0;
+
+	for (int i = 0; i < MT_MSYM_COUNT; i++)
+		names[1 + i] = mt_msym_section_names[i];
+	if (mt_elf_find_sections(&p->elf, names, 1 + MT_MSYM_COUNT, secs, &why) < 0)
 		return why;
-	for (int i = 0; i < SEC_COUNT; i++)
-		if (p->sec[i].index && !p->sec[i].data)
-			p->sec[i].index = 0;	/* SHT_NOBITS: nothing to read */
-	if (!sym->index)
-		return NULL;
-	if (mt_elf_section(&p->elf, sym->link, &p->strtab, &why) < 0)
-		return "symbol table's string table lies outside the file";
-	if (!p->strtab.data || !p->strtab.size || p->strtab.data[p->strtab.size - 1])
-		return "symbol table's string table is empty or not terminated";
+	if (sparse) {
+		for (int i = 0; i < 1 + MT_MSYM_COUNT; i++)
+			if (secs[i].index && secs[i].data)
+				want[n++] = section_range(sparse, &secs[i]);
+		if (sym->index && mt_elf_section(&p->elf, sym->link, &strtab, &why) == 0 &&
+		    strtab.data)
+			want[n++] = section_range(sparse, &strtab);
+		if (!load_ranges(sparse, want, n))
+			return sparse->why;
+		p->syms.load = load_section;
+		p->syms.load_data = sparse;
+	}
+	p->modinfo = secs[0];
+	if (p->modinfo.index && !p->modinfo.data)
+		p->modinfo.index = 0;	/* SHT_NOBITS: nothing to read */
+	if (mt_msym_init_from(&p->syms, &p->elf, secs + 1, &why) < 0)
+		return why;
 	return NULL;
 }
 
-static const char *parse_image(const uint8_t *data, size_t size, struct mt_record *rec)
+static const char *parse_image(const uint8_t *data, size_t size, struct mt_dm_reader *r,
+			       bool sparse, struct mt_record *rec)
 {
-	struct parse p = { 0 };
+	struct parse p = { .undefs = &r->undefs };
 	const char *why = NULL;
 
 	if (mt_elf_init(&p.elf, data, size, &why) < 0)
 		return why ? why : "not an ELF file";
-	why = find_sections(&p);
+	why = find_sections(&p, sparse ? r : NULL);
 	if (why)
 		return why;
 	parse_modinfo(&p);
-	parse_exports(&p);
-	parse_undefs(&p);
+	parse_symbols(&p);
 	if (p.out.err) {
 		mt_buf_free(&p.out);
 		return "out of memory";
@@ -428,59 +399,93 @@ static void set_problem(struct mt_dm_module *m, const char *what, const char *wh
 	m->problem = s;
 }
 
-static void parse_mapped(struct mt_dm_module *m, const uint8_t *map, size_t size)
+static const struct format *format_of(const uint8_t *head, uint64_t size)
 {
-	const struct format *fmt = NULL;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (size >= formats[i].len && memcmp(head, formats[i].magic, formats[i].len) == 0)
+			return &formats[i];
+	return NULL;
+}
+
+static void parse_compressed(struct mt_dm_module *m, struct mt_dm_reader *r,
+			     const struct format *fmt)
+{
 	struct mt_decompressed out = { 0 };
 	const char *why = NULL;
 
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (size >= formats[i].len && memcmp(map, formats[i].magic, formats[i].len) == 0)
-			fmt = &formats[i];
-	if (!fmt) {
-		why = parse_image(map, size, &m->rec);
-		if (why)
-			set_problem(m, why, NULL);
+	if (!load_range(r, 0, r->size)) {
+		set_problem(m, r->why, NULL);
 		return;
 	}
-	if (fmt->fn(map, size, &out, &why) < 0) {
+	if (fmt->fn(r->buf, (size_t)r->size, &out, &why) < 0) {
 		set_problem(m, fmt->name, why ? why : "cannot decompress");
 		free(out.data);
 		return;
 	}
-	why = parse_image(out.data, out.size, &m->rec);
+	why = parse_image(out.data, out.size, r, false, &m->rec);
 	free(out.data);
 	if (why)
 		set_problem(m, why, NULL);
 }
 
-void mt_depmod_parse_module(struct mt_dm_module *m)
+static void parse_open(struct mt_dm_module *m, struct mt_dm_reader *r)
+{
+	const struct format *fmt;
+	const char *why;
+
+	r->n_loaded = 0;
+	if (!reader_reserve(r, r->size) ||
+	    !load_range(r, 0, r->size < HEAD_SIZE ? r->size : HEAD_SIZE)) {
+		set_problem(m, r->why, NULL);
+		return;
+	}
+	fmt = format_of(r->buf, r->size);
+	if (fmt) {
+		parse_compressed(m, r, fmt);
+		return;
+	}
+	if (!load_tables(r)) {
+		set_problem(m, r->why, NULL);
+		return;
+	}
+	why = parse_image(r->buf, (size_t)r->size, r, true, &m->rec);
+	if (why)
+		set_problem(m, why, NULL);
+}
+
+void mt_depmod_parse_module_with(struct mt_dm_module *m, struct mt_dm_reader *r)
 {
 	struct stat st;
-	void *map;
-	int fd;
 
-	fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
+	/* from the directory: the path walk of the common prefix, once */
+	if (r->dirfd >= 0 && m->relpath != m->path)
+		r->fd = openat(r->dirfd, m->relpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	else
+		r->fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (r->fd < 0) {
 		set_problem(m, strerror(errno), NULL);
 		return;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode))
 		set_problem(m, "not a regular file", NULL);
-		close(fd);
-		return;
-	}
-	if (st.st_size == 0) {
+	else if (st.st_size == 0)
 		set_problem(m, "empty file", NULL);
-		close(fd);
+	else {
+		r->size = (uint64_t)st.st_size;
+		parse_open(m, r);
+	}
+	close(r->fd);
+	r->fd = -1;
+}
+
+void mt_depmod_parse_module(struct mt_dm_module *m)
+{
+	struct mt_dm_reader *r = mt_dm_reader_new(-1);
+
+	if (!r) {
+		set_problem(m, "out of memory", NULL);
 		return;
 	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED) {
-		set_problem(m, strerror(errno), NULL);
-		return;
-	}
-	parse_mapped(m, map, (size_t)st.st_size);
-	munmap(map, (size_t)st.st_size);
+	mt_depmod_parse_module_with(m, r);
+	mt_dm_reader_free(r);
 }

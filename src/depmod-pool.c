@@ -6,6 +6,7 @@
  * fill their module's record; nothing is logged from them, so messages come
  * out in a stable order afterwards.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@ struct pool {
 	struct mt_dm_module **todo;
 	size_t n;
 	size_t next;		/* atomic */
+	int dirfd;
 };
 
 static int size_desc(const void *a, const void *b)
@@ -31,20 +33,26 @@ static int size_desc(const void *a, const void *b)
 static void *worker(void *data)
 {
 	struct pool *pool = data;
+	struct mt_dm_reader *r = mt_dm_reader_new(pool->dirfd);
 
 	for (;;) {
 		size_t i = __atomic_fetch_add(&pool->next, 1, __ATOMIC_RELAXED);
 
 		if (i >= pool->n)
 			break;
-		mt_depmod_parse_module(pool->todo[i]);
+		if (r)
+			mt_depmod_parse_module_with(pool->todo[i], r);
+		else
+			mt_depmod_parse_module(pool->todo[i]);	/* says "out of memory" */
 	}
+	mt_dm_reader_free(r);
 	return NULL;
 }
 
-int mt_depmod_parse_all(struct mt_dm_module **mods, size_t n, unsigned int threads)
+int mt_depmod_parse_all(struct mt_dm_module **mods, size_t n, unsigned int threads,
+			const char *dirname)
 {
-	struct pool pool = { 0 };
+	struct pool pool = { .dirfd = -1 };
 	pthread_t *tid;
 	unsigned int started = 0;
 
@@ -55,6 +63,8 @@ int mt_depmod_parse_all(struct mt_dm_module **mods, size_t n, unsigned int threa
 		if (!mods[i]->rec.data && !mods[i]->broken)
 			pool.todo[pool.n++] = mods[i];
 	qsort(pool.todo, pool.n, sizeof(*pool.todo), size_desc);
+	if (dirname)
+		pool.dirfd = open(dirname, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (threads == 0) {
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -74,5 +84,7 @@ int mt_depmod_parse_all(struct mt_dm_module **mods, size_t n, unsigned int threa
 		pthread_join(tid[t], NULL);
 	free(tid);
 	free(pool.todo);
+	if (pool.dirfd >= 0)
+		close(pool.dirfd);
 	return 0;
 }

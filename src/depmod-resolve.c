@@ -9,6 +9,7 @@
 
 #include "depmod.h"
 #include "internal.h"
+#include "module-symbols.h"
 
 /* ---- the symbol table ----------------------------------------------------- */
 
@@ -55,7 +56,7 @@ static int symtab_add(struct mt_depmod_run *run, const char *name, uint64_t crc,
 
 	if (run->sym_prefix && name[0] == run->sym_prefix)
 		name++;
-	hash = mt_superfast_hash(name, strlen(name));
+	hash = mt_symbol_hash(name, strlen(name));
 	s = symtab_find(t, name, hash);
 	if (s) {
 		s->owner = owner;
@@ -77,29 +78,43 @@ void mt_symtab_free(struct mt_symtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+struct kmod_slot {
+	const struct mt_dm_symbol *sym;
+	uint32_t bucket;
+};
+
 static int kmod_bucket_cmp(const void *a, const void *b)
 {
-	const struct mt_dm_symbol *x = *(const struct mt_dm_symbol *const *)a;
-	const struct mt_dm_symbol *y = *(const struct mt_dm_symbol *const *)b;
-	uint32_t bx = x->hash & 2047, by = y->hash & 2047;
+	const struct kmod_slot *x = a, *y = b;
 
-	if (bx != by)
-		return bx < by ? -1 : 1;
-	return strcmp(x->name, y->name);
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	return strcmp(x->sym->name, y->sym->name);
 }
 
 /* kmod walks its 2048-bucket table: by bucket, names sorted in a bucket. */
 int mt_symtab_kmod_order(const struct mt_symtab *t, const struct mt_dm_symbol ***out, size_t *n)
 {
 	const struct mt_dm_symbol **v = malloc((t->count ? t->count : 1) * sizeof(*v));
+	struct kmod_slot *s = malloc((t->count ? t->count : 1) * sizeof(*s));
 	size_t k = 0;
 
-	if (!v)
+	if (!v || !s) {
+		free(v);
+		free(s);
 		return -ENOMEM;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slots[i].name && t->slots[i].owner >= 0)
-			v[k++] = &t->slots[i];
-	qsort(v, k, sizeof(*v), kmod_bucket_cmp);
+	}
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct mt_dm_symbol *sym = &t->slots[i];
+
+		if (sym->name && sym->owner >= 0)
+			s[k++] = (struct kmod_slot){
+				sym, mt_superfast_hash(sym->name, strlen(sym->name)) & 2047 };
+	}
+	qsort(s, k, sizeof(*s), kmod_bucket_cmp);
+	for (size_t i = 0; i < k; i++)
+		v[i] = s[i].sym;
+	free(s);
 	*out = v;
 	*n = k;
 	return 0;
@@ -214,13 +229,16 @@ static int load_exports(struct mt_depmod_run *run)
 	return 0;
 }
 
-static int add_dep(struct mt_depmod_run *run, struct mt_dm_module *m, uint32_t owner)
+/* A new dependency is shown at LOG_NOTICE with the symbol that made it (-v). */
+static int add_dep(struct mt_depmod_run *run, struct mt_dm_module *m, uint32_t owner,
+		   const char *symbol)
 {
 	struct mt_dm_module *o = run->mods[owner];
 	uint32_t *d;
 
 	if (o->stamp == run->stamp)
 		return 0;	/* already a dependency of @m */
+	mt_log(run->ctx, LOG_NOTICE, "%s needs \"%s\": %s\n", m->path, symbol, o->path);
 	o->stamp = run->stamp;
 	d = mt_grow(m->deps, &m->deps_cap, m->n_deps + 1, sizeof(*d));
 	if (!d)
@@ -249,7 +267,7 @@ static int load_deps(struct mt_depmod_run *run, struct mt_dm_module *m)
 			key++;
 		if (run->sym_prefix && key[0] == run->sym_prefix)
 			key++;
-		s = symtab_find(&run->syms, key, mt_superfast_hash(key, strlen(key)));
+		s = symtab_find(&run->syms, key, mt_symbol_hash(key, strlen(key)));
 		if (!s) {
 			if (run->print_unknown && !weak)
 				mt_warn(run->ctx, "%s needs unknown symbol %s\n", m->path, name);
@@ -259,7 +277,7 @@ static int load_deps(struct mt_depmod_run *run, struct mt_dm_module *m)
 			mt_warn(run->ctx, "%s disagrees about version of symbol %s\n", m->path, name);
 		if (s->owner < 0)
 			continue;
-		err = add_dep(run, m, (uint32_t)s->owner);
+		err = add_dep(run, m, (uint32_t)s->owner, s->name);
 		if (err)
 			return err;
 	}

@@ -329,23 +329,28 @@ static int uncompressed_cmp(const char *a, size_t al, const char *b, size_t bl)
 	return r ? r : (al > bl) - (al < bl);
 }
 
-static int relpath_cmp(const void *a, const void *b)
-{
-	const char *x = (*(struct mt_dm_module *const *)a)->relpath;
-	const char *y = (*(struct mt_dm_module *const *)b)->relpath;
+struct by_path {
+	struct mt_dm_module *m;
+	size_t len;		/* uncompressed_len(), computed once */
+};
 
-	return uncompressed_cmp(x, uncompressed_len(x), y, uncompressed_len(y));
+static int by_path_cmp(const void *a, const void *b)
+{
+	const struct by_path *x = a, *y = b;
+
+	return uncompressed_cmp(x->m->relpath, x->len, y->m->relpath, y->len);
 }
 
 static void apply_order(struct mt_depmod_run *run, char *text, size_t len)
 {
-	struct mt_dm_module **by_path = malloc((run->n_mods ? run->n_mods : 1) * sizeof(*by_path));
+	struct by_path *v = malloc((run->n_mods ? run->n_mods : 1) * sizeof(*v));
 	int lineno = 0;
 
-	if (!by_path)
+	if (!v)
 		return;
-	memcpy(by_path, run->mods, run->n_mods * sizeof(*by_path));
-	qsort(by_path, run->n_mods, sizeof(*by_path), relpath_cmp);
+	for (size_t i = 0; i < run->n_mods; i++)
+		v[i] = (struct by_path){ run->mods[i], uncompressed_len(run->mods[i]->relpath) };
+	qsort(v, run->n_mods, sizeof(*v), by_path_cmp);
 	for (char *line = text; line < text + len; lineno++) {
 		char *nl = memchr(line, '\n', (size_t)(text + len - line));
 		size_t lo = 0, hi = run->n_mods, ll;
@@ -354,11 +359,10 @@ static void apply_order(struct mt_depmod_run *run, char *text, size_t len)
 		ll = (size_t)(nl - line);
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			const char *p = by_path[mid]->relpath;
-			int r = uncompressed_cmp(line, ll, p, uncompressed_len(p));
+			int r = uncompressed_cmp(line, ll, v[mid].m->relpath, v[mid].len);
 
 			if (r == 0) {
-				by_path[mid]->order = lineno;	/* the last listing wins, as kmod */
+				v[mid].m->order = lineno;	/* the last listing wins, as kmod */
 				break;
 			}
 			if (r < 0)
@@ -368,7 +372,7 @@ static void apply_order(struct mt_depmod_run *run, char *text, size_t len)
 		}
 		line = nl + 1;
 	}
-	free(by_path);
+	free(v);
 }
 
 /*

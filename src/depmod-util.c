@@ -25,7 +25,7 @@ void *mt_grow(void *p, size_t *cap, size_t need, size_t elem)
 	return p;
 }
 
-void mt_buf_put(struct mt_buf *b, const void *data, size_t len)
+void mt_buf_put_slow(struct mt_buf *b, const void *data, size_t len)
 {
 	char *p;
 
@@ -49,11 +49,6 @@ void mt_buf_put(struct mt_buf *b, const void *data, size_t len)
 void mt_buf_puts(struct mt_buf *b, const char *s)
 {
 	mt_buf_put(b, s, strlen(s));
-}
-
-void mt_buf_putc(struct mt_buf *b, char c)
-{
-	mt_buf_put(b, &c, 1);
 }
 
 void mt_buf_printf(struct mt_buf *b, const char *fmt, ...)

@@ -253,7 +253,7 @@ static int depmod_run(struct modtool_depmod *dm, int fd)
 	if (!err) {
 		dm->stats.modules = run.n_mods;
 		dm->stats.cached = run.cache_hits;
-		err = mt_depmod_parse_all(run.mods, run.n_mods, dm->threads);
+		err = mt_depmod_parse_all(run.mods, run.n_mods, dm->threads, run.dirname);
 	}
 	if (!err) {
 		mt_depmod_sort(&run);

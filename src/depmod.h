@@ -5,6 +5,7 @@
  *   depmod-config.c   depmod.d (search, override, external, exclude)
  *   depmod-scan.c     walking the tree, duplicates, modules.order
  *   depmod-parse.c    one module: what depmod needs of it, as a flat record
+ *   depmod-record.c   that record: built, checked, walked
  *   depmod-pool.c     parsing every module on a thread per core
  *   depmod-cache.c    the per-module record cache for incremental runs
  *   depmod-resolve.c  symbols, dependencies, order, cycles
@@ -16,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 struct modtool_ctx;
@@ -28,9 +30,25 @@ struct mt_buf {
 	int err;		/* sticky -ENOMEM */
 };
 
-void mt_buf_put(struct mt_buf *b, const void *data, size_t len);
+void mt_buf_put_slow(struct mt_buf *b, const void *data, size_t len);
+/* Inline while there is room: records and indexes are built a few bytes at a time. */
+static inline void mt_buf_put(struct mt_buf *b, const void *data, size_t len)
+{
+	if (len < b->cap - b->len && !b->err) {	/* room for @len and the NUL */
+		memcpy(b->p + b->len, data, len);
+		b->len += len;
+		b->p[b->len] = 0;
+		return;
+	}
+	mt_buf_put_slow(b, data, len);
+}
+
+static inline void mt_buf_putc(struct mt_buf *b, char c)
+{
+	mt_buf_put(b, &c, 1);
+}
+
 void mt_buf_puts(struct mt_buf *b, const char *s);
-void mt_buf_putc(struct mt_buf *b, char c);
 void mt_buf_printf(struct mt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mt_buf_free(struct mt_buf *b);
 
@@ -108,11 +126,29 @@ struct mt_dm_module {
 	uint32_t stamp;
 };
 
+/*
+ * A parsing thread's reusable state: a buffer as big as the biggest file
+ * seen, into which only the needed parts of a plain module are read.
+ */
+struct mt_dm_reader;
+/* @dirfd: the module directory, relative paths are opened from it (-1: none). */
+struct mt_dm_reader *mt_dm_reader_new(int dirfd);
+void mt_dm_reader_free(struct mt_dm_reader *r);
 /* Parse @m->path into @m->rec, or set @m->broken and @m->problem. */
+void mt_depmod_parse_module_with(struct mt_dm_module *m, struct mt_dm_reader *r);
+/* The same with a reader of its own. */
 void mt_depmod_parse_module(struct mt_dm_module *m);
-/* Parse the modules with @todo set on @threads threads, biggest first. */
-int mt_depmod_parse_all(struct mt_dm_module **mods, size_t n, unsigned int threads);
+/*
+ * Parse the modules without a record on @threads threads, biggest first;
+ * relative paths are opened from @dirname's descriptor.
+ */
+int mt_depmod_parse_all(struct mt_dm_module **mods, size_t n, unsigned int threads,
+			const char *dirname);
 
+/* depmod-record.c: building and walking records */
+void mt_record_put_u32(struct mt_buf *b, uint32_t v);
+void mt_record_put_u64(struct mt_buf *b, uint64_t v);
+void mt_record_patch_u32(struct mt_buf *b, size_t at, uint32_t v);
 /* Walk the record: returns false when it is malformed (a corrupt cache). */
 struct mt_record_iter {
 	const uint8_t *p, *end;
@@ -127,7 +163,7 @@ const char *mt_record_next_symbol(struct mt_record_iter *it, uint64_t *crc, bool
 
 struct mt_dm_symbol {
 	const char *name;	/* borrowed from a record or the symvers buffer */
-	uint32_t hash;
+	uint32_t hash;		/* mt_symbol_hash(); kmod's own only for the output order */
 	int32_t owner;		/* module idx, or -1 (kernel) */
 	uint64_t crc;
 };

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,7 +64,11 @@ const char *modtool_module_get_path(const struct modtool_module *mod);
 bool modtool_module_is_builtin(const struct modtool_module *mod);
 
 enum modtool_lookup_flags {
-	/* Only a module name (modules.dep, then built-in modules), no alias. */
+	/*
+	 * A module name as modinfo -m takes it (cut at the first '.'): looked
+	 * up in modules.dep, then modules.builtin, then the kernel's built-in
+	 * aliases - never modules.alias, symbols or configuration.
+	 */
 	MODTOOL_LOOKUP_NAME_ONLY = 1 << 0,
 };
 
@@ -114,6 +119,46 @@ const char *modtool_params_get_name(const struct modtool_params *params, size_t 
 const char *modtool_params_get_description(const struct modtool_params *params, size_t i);
 const char *modtool_params_get_type(const struct modtool_params *params, size_t i);
 void modtool_params_free(struct modtool_params *params);
+
+/* ---- module symbols (module-symbols.c) ------------------------------- */
+
+/*
+ * A module file's symbols, read from its ELF sections as kmod reads them:
+ *   versions      the __versions table: the CRC it expects of each symbol it
+ *                 uses, in file order (modprobe --show-modversions)
+ *   exports       the symbols it exports: its __crc_* symbols with their CRCs,
+ *                 else the names in __ksymtab_strings with CRC 0
+ *                 (modprobe --show-exports)
+ *   dependency    its undefined symbols in symbol-table order, with their
+ *   symbols       binding and the CRC __versions expects (0 if none)
+ * Each returns the number of entries and the list in @list (free it with
+ * modtool_symbols_free()), or a negative errno: -ENOENT when the module has
+ * no such table (kmod's answer too) or no file, -EBADMSG for a malformed ELF
+ * file, -EIO when the file cannot be read (logged).
+ */
+struct modtool_symbols;
+
+/* Binding as kmod's letters: what nm would call the symbol's kind. */
+enum modtool_symbol_bind {
+	MODTOOL_SYMBOL_NONE = '\0',
+	MODTOOL_SYMBOL_LOCAL = 'L',
+	MODTOOL_SYMBOL_GLOBAL = 'G',
+	MODTOOL_SYMBOL_WEAK = 'W',
+	MODTOOL_SYMBOL_UNDEF = 'U',
+};
+
+int modtool_module_get_versions(struct modtool_module *mod, struct modtool_symbols **list);
+int modtool_module_get_exports(struct modtool_module *mod, struct modtool_symbols **list);
+int modtool_module_get_dependency_symbols(struct modtool_module *mod,
+					  struct modtool_symbols **list);
+size_t modtool_symbols_count(const struct modtool_symbols *list);
+/* Borrowed: valid while the list lives.  NULL past the end. */
+const char *modtool_symbols_get_name(const struct modtool_symbols *list, size_t i);
+/* kmod prints it as "0x%08lx"; UINT64_MAX for a __crc_ symbol pointing outside its section. */
+uint64_t modtool_symbols_get_crc(const struct modtool_symbols *list, size_t i);
+/* An enum modtool_symbol_bind (GLOBAL for versions and __ksymtab_strings names). */
+int modtool_symbols_get_bind(const struct modtool_symbols *list, size_t i);
+void modtool_symbols_free(struct modtool_symbols *list);
 
 /* ---- the running kernel (kernel.c: the only place making module syscalls) ---- */
 
@@ -320,6 +365,29 @@ void modtool_json_int(struct modtool_json *json, long long value);
 void modtool_json_bool(struct modtool_json *json, bool value);
 /* Finish with a newline, flush and free: 0 or the first write error. */
 int modtool_json_free(struct modtool_json *json);
+
+/* ---- reports on resolution (resolve-report.c): modprobe --explain, --json ---- */
+
+/*
+ * How @name resolves, as text for people, to @fd: the source that found it
+ * (configuration alias, modules.dep, symbols, commands, modules.alias,
+ * builtin), then per module the configuration lines that apply with their
+ * file:line, blacklisting, and the plan step by step.  @extra_options and
+ * @flags (enum modtool_plan_flags) as for modtool_plan_new().  -ENOENT when
+ * nothing is found (reported too).
+ */
+int modtool_explain(struct modtool_ctx *ctx, const char *name, const char *extra_options,
+		    unsigned int flags, int fd);
+/*
+ * Append to @json an object for @name: "name", "found_by" and "modules",
+ * one per module found with its "steps" (action, module, path, options,
+ * command, reason, parent, blacklisted).  -ENOENT when nothing is found
+ * (the object is written, with no modules).
+ */
+int modtool_json_plans(struct modtool_ctx *ctx, struct modtool_json *json, const char *name,
+		       const char *extra_options, unsigned int flags);
+/* Append the configuration (every kind, with file and line) and the alias indexes. */
+int modtool_json_config(struct modtool_ctx *ctx, struct modtool_json *json);
 
 /* ---- depmod: the tree's modules.* indexes --------------------------- */
 

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "libmodtool.h"
 
@@ -20,8 +21,9 @@ struct mt_config_entry {
 	unsigned int npre, npost;
 	const char *file;	/* "" for the kernel command line */
 	unsigned int line;	/* 0 for the kernel command line */
-	char *blob;		/* owns the strings above */
+	bool glob;		/* key has fnmatch(3) specials (set by mt_config_add) */
 };
+/* The strings of an entry live as long as its configuration (its memory, below). */
 
 struct mt_config;
 
@@ -38,10 +40,28 @@ void mt_config_free(struct mt_config *cfg);
 int mt_config_load(struct modtool_ctx *ctx, const char *const *paths, const char *cmdline,
 		   struct mt_config **cfg);
 
-/* Parse @len bytes of configuration as if read from file @name. */
+/*
+ * Memory that lives as long as @cfg, aligned for any type: file contents,
+ * strings of entries.  NULL when out of memory.
+ */
+void *mt_config_alloc(struct mt_config *cfg, size_t size);
+/* @name copied into @cfg's memory (once for consecutive calls with one name). */
+const char *mt_config_file_name(struct mt_config *cfg, const char *name);
+/* Append a copy of @e (its strings are not copied: they must live in @cfg). */
+int mt_config_add(struct mt_config *cfg, enum modtool_config_kind kind,
+		  const struct mt_config_entry *e);
+
+/*
+ * config-parse.c: parse @len bytes of @buf, a block of mt_config_alloc() with
+ * room for one more byte, in place (it is cut into the entries' strings) as
+ * read from file @name.
+ */
+int mt_config_parse_owned(struct modtool_ctx *ctx, struct mt_config *cfg, const char *name,
+			  char *buf, size_t len);
+/* Parse @len bytes of configuration as if read from file @name (copied first). */
 int mt_config_parse_buffer(struct modtool_ctx *ctx, struct mt_config *cfg, const char *name,
 			   const char *buf, size_t len);
-/* Parse a kernel command line (modprobe.blacklist=, mod.param=value). */
+/* config-cmdline.c: a kernel command line (modprobe.blacklist=, mod.param=value). */
 int mt_config_parse_cmdline(struct modtool_ctx *ctx, struct mt_config *cfg, const char *buf,
 			    size_t len);
 
@@ -55,6 +75,14 @@ const struct mt_config_entry *mt_config_first_match(const struct mt_config *cfg,
 						    const char *name);
 /* Does @key, read as an fnmatch(3) pattern, match @name? */
 bool mt_config_key_matches(const char *key, const char *name);
+/* The same for an entry's key, knowing whether it is a pattern. */
+bool mt_config_entry_matches(const struct mt_config_entry *e, const char *name);
+
+/* strcmp() == 0, without the call when the first bytes differ (most keys). */
+static inline bool mt_config_streq(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
 /* Does a blacklist line name @name exactly? */
 bool mt_config_is_blacklisted(const struct mt_config *cfg, const char *name);
 /* Does options line @e apply to module @name reached by @alias (may be NULL)? */

@@ -42,10 +42,14 @@ struct modtool_plan {
  * aliases is two objects, each visited once. */
 static char *visit_key(const char *name, const char *alias)
 {
-	char *k;
+	size_t nl = strlen(name), al = alias ? strlen(alias) : 0;
+	char *k = malloc(nl + al + 2);
 
-	if (asprintf(&k, "%s\\%s", name, alias ? alias : "") < 0)
+	if (!k)
 		return NULL;
+	memcpy(k, name, nl);
+	k[nl] = '\\';
+	memcpy(k + nl + 1, alias ? alias : "", al + 1);
 	return k;
 }
 

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,25 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
+/*
+ * -v: the library logs each new dependency at LOG_NOTICE; kmod prints those
+ * lines bare on stdout (flushed, so they stay in order with -n's output).
+ * Everything else goes to stderr with the usual "depmod: LEVEL: " prefix.
+ */
+static void log_fn(void *userdata, int priority, const char *format, va_list args)
+{
+	(void)userdata;
+	if (priority == LOG_NOTICE) {
+		vfprintf(stdout, format, args);
+		fflush(stdout);
+		return;
+	}
+	fprintf(stderr, "%s: %s: ", program_invocation_short_name,
+		priority <= LOG_ERR ? "ERROR" : priority == LOG_WARNING ? "WARNING" :
+		priority == LOG_DEBUG ? "DEBUG" : "INFO");
+	vfprintf(stderr, format, args);
+}
+
 /* ROOT + MODULEDIR + "/" + VERSION, the way kmod builds its module dir. */
 static int module_dir(char *out, const char *root, const char *moddir, const char *version)
 {
@@ -214,6 +234,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	tool_log_setup(ctx, o.verbose > LOG_DEBUG ? LOG_DEBUG : o.verbose);
+	modtool_ctx_set_log_fn(ctx, log_fn, NULL);
 	err = setup(dm, &o, o.outdir ? outdir : NULL, argv + optind, o.all ? 0 : argc - optind);
 	if (!err && o.quick && !o.show && modtool_depmod_is_up_to_date(dm) == 1)
 		goto out;

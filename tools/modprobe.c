@@ -6,12 +6,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -123,6 +125,12 @@ static struct {
 } o = { .verbose = LOG_WARNING };
 
 static struct modtool_ctx *ctx;
+
+static unsigned int plan_flags(void)
+{
+	return (o.ignore_commands ? MODTOOL_PLAN_IGNORE_COMMANDS : 0) |
+	       (o.use_blacklist ? MODTOOL_PLAN_BLACKLIST : 0);
+}
 static bool log_as_warning;	/* -a: a missing module is a warning, not fatal */
 
 static void vlog(int prio, const char *fmt, va_list ap)
@@ -231,99 +239,67 @@ static const char *const kind_names[MODTOOL_CONFIG_KIND_COUNT] = {
 
 static int print_index_entry(void *data, const char *key, const char *value)
 {
-	struct modtool_json *j = data;
-
-	if (!j) {
-		printf("alias %s %s\n", key, value);
-		return 0;
-	}
-	modtool_json_begin_object(j);
-	modtool_json_key(j, "alias");
-	modtool_json_string(j, key);
-	modtool_json_key(j, "module");
-	modtool_json_string(j, value);
-	modtool_json_end_object(j);
+	fputs("alias ", stdout);
+	fputs(key, stdout);
+	putchar(' ');
+	fputs(value, stdout);
+	putchar('\n');
 	return 0;
-}
-
-static void json_config_entry(struct modtool_json *j, int kind, size_t i)
-{
-	const char *key, *value, *file;
-	const char *const *names;
-	unsigned int line;
-
-	modtool_config_get(ctx, kind, i, &key, &value, &file, &line);
-	modtool_json_begin_object(j);
-	modtool_json_key(j, kind == MODTOOL_CONFIG_ALIAS ? "alias" : "module");
-	modtool_json_string(j, key);
-	if (kind == MODTOOL_CONFIG_SOFTDEP || kind == MODTOOL_CONFIG_WEAKDEP) {
-		for (int post = 0; post < (kind == MODTOOL_CONFIG_SOFTDEP ? 2 : 1); post++) {
-			size_t n = modtool_config_get_deps(ctx, kind, i, post, &names);
-
-			modtool_json_key(j, kind == MODTOOL_CONFIG_WEAKDEP ? "modules" :
-					 post ? "post" : "pre");
-			modtool_json_begin_array(j);
-			for (size_t k = 0; k < n; k++)
-				modtool_json_string(j, names[k]);
-			modtool_json_end_array(j);
-		}
-	} else if (value) {
-		modtool_json_key(j, kind == MODTOOL_CONFIG_ALIAS ? "module" :
-				 kind == MODTOOL_CONFIG_OPTIONS ? "options" : "command");
-		modtool_json_string(j, value);
-	}
-	modtool_json_key(j, "file");
-	modtool_json_string(j, *file ? file : "/proc/cmdline");
-	modtool_json_key(j, "line");
-	modtool_json_int(j, line);
-	modtool_json_end_object(j);
 }
 
 static int show_config(void)
 {
-	struct modtool_json *j = o.json ? modtool_json_new(STDOUT_FILENO) : NULL;
+	if (o.json) {
+		struct modtool_json *j = modtool_json_new(STDOUT_FILENO);
 
-	if (j)
-		modtool_json_begin_object(j);
+		if (!j)
+			return -ENOMEM;
+		modtool_json_config(ctx, j);
+		return modtool_json_free(j);
+	}
 	for (int k = 0; k < MODTOOL_CONFIG_KIND_COUNT; k++) {
-		size_t n = modtool_config_count(ctx, k);
-
-		if (j) {
-			modtool_json_key(j, kind_names[k]);
-			modtool_json_begin_array(j);
-		}
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < modtool_config_count(ctx, k); i++) {
 			const char *key, *value;
 
-			if (j) {
-				json_config_entry(j, k, i);
-				continue;
-			}
 			modtool_config_get(ctx, k, i, &key, &value, NULL, NULL);
 			printf(value ? "%s %s %s\n" : "%s %s\n", kind_names[k], key, value);
 		}
-		if (j)
-			modtool_json_end_array(j);
 	}
-	if (!j) {
-		puts("\n# End of configuration files. Dumping indexes now:\n");
-		fflush(stdout);
-	} else {
-		modtool_json_key(j, "aliases");
-		modtool_json_begin_array(j);
+	puts("\n# End of configuration files. Dumping indexes now:\n");
+	modtool_index_foreach(ctx, MODTOOL_INDEX_ALIASES, print_index_entry, NULL);
+	modtool_index_foreach(ctx, MODTOOL_INDEX_SYMBOLS, print_index_entry, NULL);
+	return 0;
+}
+
+/* ---- --show-modversions, --show-exports -------------------------------------- */
+
+/* The module file @path's __versions table, or what it exports, as kmod lists them. */
+static int show_symbols(const char *path, bool exports)
+{
+	struct modtool_symbols *syms;
+	struct modtool_module *mod;
+	struct stat st;
+	int err;
+
+	/* kmod takes a file only: a name, or no such file, is "not found" */
+	err = stat(path, &st) < 0 ? -errno : modtool_module_new_from_path(ctx, path, &mod);
+	if (err < 0) {
+		LOG("Module %s not found.\n", path);
+		return err;
 	}
-	modtool_index_foreach(ctx, MODTOOL_INDEX_ALIASES, print_index_entry, j);
-	if (j) {
-		modtool_json_end_array(j);
-		modtool_json_key(j, "symbols");
-		modtool_json_begin_array(j);
+	err = exports ? modtool_module_get_exports(mod, &syms)
+		      : modtool_module_get_versions(mod, &syms);
+	if (err < 0) {
+		LOG("could not get %s of %s: %s\n", exports ? "symbols" : "modversions", path,
+		    strerror(-err));
+		modtool_module_unref(mod);
+		return err;
 	}
-	modtool_index_foreach(ctx, MODTOOL_INDEX_SYMBOLS, print_index_entry, j);
-	if (j) {
-		modtool_json_end_array(j);
-		modtool_json_end_object(j);
-		return modtool_json_free(j);
-	}
+	for (size_t i = 0; i < modtool_symbols_count(syms); i++)
+		printf("0x%08" PRIx64 "\t%s\n", modtool_symbols_get_crc(syms, i),
+		       modtool_symbols_get_name(syms, i));
+	modtool_symbols_free(syms);
+	modtool_module_unref(mod);
 	return 0;
 }
 
@@ -346,21 +322,31 @@ static bool builtin_step(const struct modtool_plan *plan, size_t i)
 	       modtool_module_get_state(ctx, modtool_module_get_name(m)) == MODTOOL_STATE_BUILTIN;
 }
 
+static void put_words(const char *a, const char *b, const char *c, const char *d)
+{
+	fputs(a, stdout);
+	fputs(b, stdout);
+	fputs(c, stdout);
+	fputs(d, stdout);
+	putchar('\n');
+}
+
 static void print_step(const struct modtool_plan *plan, size_t i)
 {
 	struct modtool_module *m = modtool_plan_get_module(plan, i);
 	const char *opts = modtool_plan_get_options(plan, i);
 
+	/* fputs, not printf: this is most of what -D prints */
 	switch (modtool_plan_get_action(plan, i)) {
 	case MODTOOL_STEP_INSTALL:
-		printf("install %s %s\n", modtool_plan_get_command(plan, i), opts);
+		put_words("install ", modtool_plan_get_command(plan, i), " ", opts);
 		break;
 	case MODTOOL_STEP_INSERT:
-		printf("insmod %s %s\n", modtool_module_get_path(m), opts);
+		put_words("insmod ", modtool_module_get_path(m), " ", opts);
 		break;
 	default:
 		if (builtin_step(plan, i))
-			printf("builtin %s\n", modtool_module_get_name(m));
+			put_words("builtin ", modtool_module_get_name(m), "", "");
 	}
 	fflush(stdout);
 }
@@ -461,8 +447,7 @@ static int insert_one(struct modtool_list *list, size_t i, const char *opts)
 	struct modtool_module *mod = modtool_list_get(list, i);
 	const char *name = modtool_module_get_name(mod);
 	struct modtool_plan *plan;
-	unsigned int flags = (o.ignore_commands ? MODTOOL_PLAN_IGNORE_COMMANDS : 0) |
-			     (o.use_blacklist ? MODTOOL_PLAN_BLACKLIST : 0);
+	unsigned int flags = plan_flags();
 	int err;
 
 	if (o.resolve) {
@@ -674,155 +659,21 @@ static int remove_arg(const char *arg)
 	return err;
 }
 
-/* ---- --explain and --json ------------------------------------------------------- */
+/* ---- --explain and --json: the library's reports ------------------------------- */
 
-static const char *const source_names[] = {
-	"nothing", "configuration alias", "modules.dep", "modules.symbols",
-	"install/remove command", "modules.alias", "modules.builtin", "modules.builtin.alias",
-};
-static const char *const action_names[] = { "insmod", "install", "builtin", "none" };
-static const char *const reason_names[] = { "target", "dependency", "softdep-pre",
-					    "softdep-post" };
-
-static const char *where(const char *file, unsigned int line, char *buf, size_t size)
+static int explain_all(char **args, int n, const char *opts)
 {
-	if (!*file)
-		return "kernel command line";
-	snprintf(buf, size, "%s:%u", file, line);
-	return buf;
-}
+	int err = 0;
 
-/* Every line of @kind that concerns @name (reached by @alias). */
-static void explain_lines(int kind, const char *name, const char *alias, const char *what)
-{
-	char buf[PATH_MAX + 16];
-	bool first = true;
+	fflush(stdout);
+	for (int i = 0; i < n; i++) {
+		int r = modtool_explain(ctx, args[i], i == 0 ? opts : NULL, plan_flags(),
+					STDOUT_FILENO);
 
-	for (int i = modtool_config_find(ctx, kind, name, alias, 0); i >= 0;
-	     i = modtool_config_find(ctx, kind, name, alias, i + 1)) {
-		const char *key, *value, *file;
-		unsigned int line;
-
-		modtool_config_get(ctx, kind, i, &key, &value, &file, &line);
-		printf("    %s %s %s%s%s\t(%s%s)\n", what, kind_names[kind], key, value ? " " : "",
-		       value ? value : "", where(file, line, buf, sizeof(buf)),
-		       !first && (kind == MODTOOL_CONFIG_INSTALL || kind == MODTOOL_CONFIG_REMOVE ||
-				  kind == MODTOOL_CONFIG_SOFTDEP || kind == MODTOOL_CONFIG_WEAKDEP)
-		       ? ", not used: only the first applies" : "");
-		first = false;
+		if (r < 0)
+			err = r;
 	}
-}
-
-static int explain(const char *arg, const char *opts)
-{
-	struct modtool_list *list = NULL;
-	int n = modtool_module_lookup(ctx, arg, 0, &list), err = 0;
-	char buf[PATH_MAX + 16];
-
-	printf("%s:\n", arg);
-	if (n <= 0) {
-		printf("  not found in %s (tried configuration aliases, modules.dep, symbols,"
-		       " commands, modules.alias, modules.builtin, modules.builtin.alias)\n",
-		       modtool_ctx_get_module_dir(ctx));
-		modtool_list_free(list);
-		return -ENOENT;
-	}
-	printf("  found by %s: %d module%s\n", source_names[modtool_list_get_source(list)], n,
-	       n > 1 ? "s" : "");
-	for (size_t i = 0; i < modtool_list_count(list); i++) {
-		struct modtool_module *mod = modtool_list_get(list, i);
-		const char *name = modtool_module_get_name(mod), *alias = modtool_list_get_alias(list, i);
-		int ci = modtool_list_get_config_index(list, i);
-		struct modtool_plan *plan;
-
-		printf("  module %s%s%s\n", name, alias ? " via alias " : "", alias ? alias : "");
-		if (ci >= 0) {
-			const char *key, *value, *file;
-			unsigned int line;
-
-			modtool_config_get(ctx, MODTOOL_CONFIG_ALIAS, ci, &key, &value, &file, &line);
-			printf("    alias %s %s\t(%s)\n", key, value, where(file, line, buf, sizeof(buf)));
-		}
-		explain_lines(MODTOOL_CONFIG_BLACKLIST, name, NULL, "applies:");
-		explain_lines(MODTOOL_CONFIG_OPTIONS, name, alias, "applies:");
-		explain_lines(MODTOOL_CONFIG_INSTALL, name, NULL, "applies:");
-		explain_lines(MODTOOL_CONFIG_REMOVE, name, NULL, "applies:");
-		explain_lines(MODTOOL_CONFIG_SOFTDEP, name, NULL, "applies:");
-		explain_lines(MODTOOL_CONFIG_WEAKDEP, name, NULL, "applies:");
-		err = modtool_plan_new(list, i, opts,
-				       (o.ignore_commands ? MODTOOL_PLAN_IGNORE_COMMANDS : 0) |
-				       (o.use_blacklist ? MODTOOL_PLAN_BLACKLIST : 0), &plan);
-		if (err < 0)
-			break;
-		if (modtool_plan_is_blacklisted(plan))
-			printf("    skipped: blacklisted and %s\n",
-			       alias ? "found through an alias" : "-b given");
-		for (size_t s = 0; s < modtool_plan_count(plan); s++) {
-			const char *parent = modtool_plan_get_parent(plan, s);
-
-			printf("    plan %zu: %-7s %s", s + 1,
-			       action_names[modtool_plan_get_action(plan, s)],
-			       modtool_module_get_name(modtool_plan_get_module(plan, s)));
-			printf(" (%s%s%s)", reason_names[modtool_plan_get_reason(plan, s)],
-			       parent ? " of " : "", parent ? parent : "");
-			if (*modtool_plan_get_options(plan, s))
-				printf(" options: %s", modtool_plan_get_options(plan, s));
-			if (modtool_plan_step_is_blacklisted(plan, s))
-				printf(" [blacklisted, loaded anyway]");
-			putchar('\n');
-		}
-		modtool_plan_free(plan);
-	}
-	modtool_list_free(list);
 	return err;
-}
-
-static void json_plan(struct modtool_json *j, struct modtool_list *list, size_t i,
-		      const char *opts)
-{
-	struct modtool_plan *plan = NULL;
-	unsigned int flags = (o.ignore_commands ? MODTOOL_PLAN_IGNORE_COMMANDS : 0) |
-			     (o.use_blacklist ? MODTOOL_PLAN_BLACKLIST : 0);
-
-	modtool_json_begin_object(j);
-	modtool_json_key(j, "module");
-	modtool_json_string(j, modtool_module_get_name(modtool_list_get(list, i)));
-	modtool_json_key(j, "alias");
-	modtool_json_string(j, modtool_list_get_alias(list, i));
-	if (modtool_plan_new(list, i, opts, flags, &plan) == 0) {
-		modtool_json_key(j, "blacklisted");
-		modtool_json_bool(j, modtool_plan_is_blacklisted(plan));
-		modtool_json_key(j, "steps");
-		modtool_json_begin_array(j);
-		for (size_t s = 0; s < modtool_plan_count(plan); s++) {
-			struct modtool_module *m = modtool_plan_get_module(plan, s);
-			int action = modtool_plan_get_action(plan, s);
-
-			if (action == MODTOOL_STEP_NONE && builtin_step(plan, s))
-				action = MODTOOL_STEP_BUILTIN;
-			modtool_json_begin_object(j);
-			modtool_json_key(j, "action");
-			modtool_json_string(j, action_names[action]);
-			modtool_json_key(j, "module");
-			modtool_json_string(j, modtool_module_get_name(m));
-			modtool_json_key(j, "path");
-			modtool_json_string(j, modtool_module_get_path(m));
-			modtool_json_key(j, "options");
-			modtool_json_string(j, modtool_plan_get_options(plan, s));
-			modtool_json_key(j, "command");
-			modtool_json_string(j, modtool_plan_get_command(plan, s));
-			modtool_json_key(j, "reason");
-			modtool_json_string(j, reason_names[modtool_plan_get_reason(plan, s)]);
-			modtool_json_key(j, "parent");
-			modtool_json_string(j, modtool_plan_get_parent(plan, s));
-			modtool_json_key(j, "blacklisted");
-			modtool_json_bool(j, modtool_plan_step_is_blacklisted(plan, s));
-			modtool_json_end_object(j);
-		}
-		modtool_json_end_array(j);
-	}
-	modtool_plan_free(plan);
-	modtool_json_end_object(j);
 }
 
 static int show_depends_json(char **args, int n, const char *opts)
@@ -830,28 +681,17 @@ static int show_depends_json(char **args, int n, const char *opts)
 	struct modtool_json *j = modtool_json_new(STDOUT_FILENO);
 	int err = 0;
 
+	if (!j)
+		return -ENOMEM;
 	modtool_json_begin_array(j);
 	for (int a = 0; a < n; a++) {
-		struct modtool_list *list = NULL;
-		int r = modtool_module_lookup(ctx, args[a], 0, &list);
+		int r = modtool_json_plans(ctx, j, args[a], a == 0 ? opts : NULL, plan_flags());
 
-		modtool_json_begin_object(j);
-		modtool_json_key(j, "name");
-		modtool_json_string(j, args[a]);
-		modtool_json_key(j, "found_by");
-		modtool_json_string(j, source_names[r > 0 ? modtool_list_get_source(list) : 0]);
-		modtool_json_key(j, "modules");
-		modtool_json_begin_array(j);
-		for (size_t i = 0; r > 0 && i < modtool_list_count(list); i++)
-			json_plan(j, list, i, a == 0 ? opts : NULL);
-		modtool_json_end_array(j);
-		modtool_json_end_object(j);
-		if (r <= 0) {
+		if (r < 0)
 			LOG("Module %s not found in directory %s\n", args[a],
 			    modtool_ctx_get_module_dir(ctx));
-			err = -ENOENT;
-		}
-		modtool_list_free(list);
+		if (r < 0)
+			err = r;
 	}
 	modtool_json_end_array(j);
 	if (modtool_json_free(j) < 0 && !err)
@@ -956,29 +796,19 @@ static int run(char **args, int n)
 
 	if (o.showconfig)
 		return show_config();
-	if (o.modversions || o.exports) {
-		ERR("--show-modversions and --show-exports are not implemented yet\n");
-		return -ENOSYS;
-	}
+	if (o.modversions || o.exports)
+		return show_symbols(args[0], o.exports && !o.modversions);
 	if (o.remove) {
-		for (int i = 0; i < (o.all ? n : 1); i++) {
-			int r = remove_arg(args[i]);
-
-			if (r < 0)
-				err = r;
-		}
+		/* kmod 30 removes every name given, with or without -a, up to the first failure */
+		for (int i = 0; i < n && err >= 0; i++)
+			err = remove_arg(args[i]);
 		return err;
 	}
 	if (o.explain || (o.json && o.show_depends)) {
 		char *opts = o.all ? NULL : options_from_args(args, n);
 
 		if (o.explain)
-			for (int i = 0; i < (o.all ? n : 1); i++) {
-				int r = explain(args[i], i == 0 ? opts : NULL);
-
-				if (r < 0)
-					err = r;
-			}
+			err = explain_all(args, o.all ? n : 1, opts);
 		else
 			err = show_depends_json(args, o.all ? n : 1, opts);
 		free(opts);

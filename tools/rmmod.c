@@ -22,7 +22,6 @@ static const char usage[] =
 	"\t                  option in your kernel. DANGEROUS\n"
 	"\t-s, --syslog      print to syslog, not stderr\n"
 	"\t-v, --verbose     enables more messages\n"
-	"\t-w, --wait        wait while the module is in use\n"
 	"\t-V, --version     show version\n"
 	"\t-h, --help        show this help\n";
 
@@ -30,7 +29,6 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "syslog", no_argument, NULL, 's' },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "wait", no_argument, NULL, 'w' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -151,12 +149,11 @@ int main(int argc, char *argv[])
 	unsigned int flags = 0;
 	int c, verbose = LOG_ERR, err;
 
-	while ((c = getopt_long(argc, argv, "fsvwVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "fsvVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': flags |= MODTOOL_REMOVE_FORCE; break;
 		case 's': use_syslog = true; break;
 		case 'v': verbose++; break;
-		case 'w': flags |= MODTOOL_REMOVE_WAIT; break;
 		case 'V': tool_print_version(); return EXIT_SUCCESS;
 		case 'h': printf(usage, program_invocation_short_name); return EXIT_SUCCESS;
 		default: return EXIT_FAILURE;

@@ -153,7 +153,8 @@ seeds_signature() {
 	done
 }
 
-# One line of libFuzzer's last status: "#N DONE cov: C ft: F corp: ... exec/s: E"
+# From libFuzzer's last status line, "#N DONE cov: C ft: F corp: ... exec/s: E"
+# (or in -fork mode "#N: cov: C ft: F corp: K exec/s E ..."), and our own clock.
 summary() {
 	local t=$1 log=$work/logs/$1.log crashes
 	local last secs
@@ -165,7 +166,7 @@ summary() {
 		"$(echo "$last" | sed -E 's/^#([0-9]+).*/\1/')" \
 		"$(echo "$last" | sed -nE 's/.* cov: ([0-9]+).*/\1/p')" \
 		"$(echo "$last" | sed -nE 's/.* ft: ([0-9]+).*/\1/p')" \
-		"$(echo "$last" | sed -nE 's/.* exec\/s: ([0-9]+).*/\1/p')" \
+		"$(echo "$last" | sed -nE 's/.* exec\/s:? ([0-9]+).*/\1/p')" \
 		"$(ls "$work/corpus/$t" | wc -l)" "$crashes"
 }
 

@@ -292,7 +292,7 @@ def truncations(out, m, rng):
         f = m.file
         for cut in sorted({0, 1, 6, 12, 13, 24, len(f) // 3, len(f) // 2, len(f) - 13,
                            len(f) - 12, len(f) - 4, len(f) - 1}):
-            put(out, "modules/trunc-%s-%07d.ko.xz" % (m.tag, cut), f[:cut], "fail", "fail",
+            put(out, "modules/trunc-file-%s-%07d.ko.xz" % (m.tag, cut), f[:cut], "fail", "fail",
                 "xz file truncated to %d of %d bytes" % (cut, len(f)))
 
 
@@ -512,7 +512,7 @@ def signatures(out, m, rng):
 
     def variant(name, data, mi_x="ok"):
         # depmod never reads the signature; modinfo shows the rest
-        put(out, "modules/sig-%s-%s.ko" % (m.tag, name), data, mi_x, "ok", name)
+        put(out, "modules/sig-%s-%s.ko" % (m.tag, name), data, mi_x, mi_x, name)
 
     for name, v in (("len-0", 0), ("len-max", 0xFFFFFFFF), ("len-file", len(d)),
                     ("len-past-start", len(d) - 40 + 1), ("len-plus1", n + 1),
@@ -661,9 +661,10 @@ def small_files(out, rng):
     put(out, "modules/tiny-text.ko", b"this is not a module\n" * 10, "fail", "fail", "text")
     put(out, "modules/tiny-random-4k.ko", bytes(rng.getrandbits(8) for _ in range(4096)), "fail",
         "fail", "random bytes")
-    put(out, "modules/tiny-empty.ko.xz", b"", "fail", "fail", "empty")
-    put(out, "modules/tiny-empty.ko.gz", b"", "fail", "fail", "empty")
-    put(out, "modules/tiny-empty.ko.zst", b"", "fail", "fail", "empty")
+    # module names (from file names) are unique: depmod keeps one module a name
+    put(out, "modules/tiny-empty-xz.ko.xz", b"", "fail", "fail", "empty")
+    put(out, "modules/tiny-empty-gz.ko.gz", b"", "fail", "fail", "empty")
+    put(out, "modules/tiny-empty-zst.ko.zst", b"", "fail", "fail", "empty")
 
 
 # ---------------------------------------------------------------------------
@@ -716,6 +717,11 @@ def configs(out, rng):
     }
     for name, data in d.items():
         put(out, dp + name, data)
+    # directories of several files (a FIFO among them: make-corpus.sh)
+    put(out, "configs/depmod-dir/00-good.conf", b"search updates built-in\n")
+    put(out, "configs/depmod-dir/50-garbage.conf", b"search\x00\xff\n\\")
+    put(out, "configs/modprobe-dir/00-good.conf", b"alias foo dummy\n")
+    put(out, "configs/modprobe-dir/50-garbage.conf", b"alias\x00\xff\n\\")
     pm = "procmodules/"
     line = b"dummy 16384 0 - Live 0xffffffffc0a00000\n"
     p = {

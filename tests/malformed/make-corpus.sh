@@ -37,6 +37,8 @@ ln -s /nonexistent/module.ko "$out/special/dangling.ko"
 : > "$out/special/empty.ko"
 mkfifo "$out/configs/depmod/fifo.conf"
 mkfifo "$out/configs/modprobe/fifo.conf"
+mkfifo "$out/configs/depmod-dir/60-fifo.conf"
+mkfifo "$out/configs/modprobe-dir/60-fifo.conf"
 
 # A small good tree (kmod's depmod writes its indexes) and its indexes broken
 # one by one: OUT/tree/lib/modules/0.0.0-corpus, OUT/indexes/KIND-VARIANT/.
@@ -50,6 +52,9 @@ done
 # and enough others for tries a few levels deep (aliases, symbols)
 find "$trees/6.1/lib/modules" -path '*/kernel/fs/nls/*.ko' | sort | head -n 40 |
 	while read -r f; do cp "$f" "$tree/kernel/"; done
+(cd "$tree" && ls kernel/*.ko) > "$tree/modules.order"
+: > "$tree/modules.builtin"
+: > "$tree/modules.builtin.modinfo"
 if [ -x /sbin/depmod ] && /sbin/depmod -b "$out/tree" "$ver" 2>/dev/null; then
 	python3 "$here/make-corpus.py" --indexes "$out" "$tree"
 else

@@ -58,7 +58,9 @@ mkdir -p "$WORK/res" "$WORK/out" "$WORK/empty"
 # ---------------------------------------------------------------------------
 # One case, run by the parallel workers: a line "TOOL ID EXPECT NAME LIMIT CMD...".
 # EXPECT: ok (must succeed), fail (must fail), any (must only not crash);
-# NAME: what stderr must mention when the run fails ("-": no check);
+# NAME: what stderr must mention when the run fails ("-": no check), or
+# each:NAME, what every line on stderr must mention (configs: one warning a
+# bad line, each with file and line, however many);
 # LIMIT: memory bound in KiB ("-": the default).
 # Writes "PASS|FAIL TOOL OUTCOME ID DETAIL" to $WORK/res/TOOL.ID.
 run_case() {
@@ -83,7 +85,11 @@ run_case() {
 		outcome=wrong-status verdict=FAIL detail="failed (status $rc) on a usable input: $(head -n 1 "$out.err")"
 	elif [ "$expect" = fail ] && [ $rc -eq 0 ]; then
 		outcome=wrong-status verdict=FAIL detail="succeeded on an unusable input"
-	elif [ $rc -ne 0 ] && [ "$name" != - ] && ! grep -qF -- "$name" "$out.err"; then
+	elif [ "${name#each:}" != "$name" ] && grep -avqF -- "${name#each:}" "$out.err"; then
+		outcome=unnamed verdict=FAIL detail="a message does not name ${name#each:}: $(grep -avF -- "${name#each:}" "$out.err" | head -n 1)"
+	elif [ "${name#each:}" != "$name" ] && [ $rc -ne 0 ]; then
+		outcome=failed-cleanly
+	elif [ $rc -ne 0 ] && [ "$name" != - ] && ! grep -aqF -- "$name" "$out.err"; then
 		outcome=unnamed verdict=FAIL detail="stderr does not name $name: $(head -n 1 "$out.err")"
 	elif [ $rc -ne 0 ] && [ "$(wc -l < "$out.err")" -gt 6 ]; then
 		outcome=flood verdict=FAIL detail="$(wc -l < "$out.err") lines on stderr"
@@ -183,6 +189,9 @@ if have modinfo; then
 		for f in "$CORPUS"/special/*; do
 			echo "modinfo special_$(basename "$f") fail $(basename "$f") - $M $f"
 		done
+		for f in "$here"/regressions/*.ko*; do
+			[ -f "$f" ] && echo "modinfo regression_$(basename "$f") any $f - $M $f"
+		done
 		for d in "$WORK"/roots/*; do
 			v=$(basename "$d")
 			n=$(index_name_check "$v")
@@ -245,8 +254,12 @@ if have depmod; then
 	{
 		for f in "$CORPUS"/configs/depmod/*; do
 			b=$(basename "$f")
-			mkdir -p "$WORK/depmod-out/$b"
-			echo "depmod config-$b any $b - $D -b $GOOD_ROOT -o $WORK/depmod-out/$b -C $f $VER"
+			mkdir -p "$WORK/depmod-out/$b/lib/modules/$VER"
+			echo "depmod config-$b any each:$b - $D -b $GOOD_ROOT -o $WORK/depmod-out/$b -C $f $VER"
+		done
+		for f in "$CORPUS"/configs/depmod-dir; do
+			mkdir -p "$WORK/depmod-out/dir/lib/modules/$VER"
+			echo "depmod config-dir any each:$f - $D -b $GOOD_ROOT -o $WORK/depmod-out/dir -C $f $VER"
 		done
 	} > "$WORK/depmod.cases"
 	run_cases "$WORK/depmod.cases"
@@ -268,9 +281,11 @@ if have modprobe; then
 		done
 		for f in "$CORPUS"/configs/modprobe/*; do
 			b=$(basename "$f")
-			echo "modprobe config-$b-c any $b - $P -C $f -d $GOOD_ROOT -S $VER -c"
-			echo "modprobe config-$b-show any $b - $P -C $f -d $GOOD_ROOT -S $VER --show-depends dummy"
+			echo "modprobe config-$b-c any each:$b - $P -C $f -d $GOOD_ROOT -S $VER -c"
+			echo "modprobe config-$b-show any each:$b - $P -C $f -d $GOOD_ROOT -S $VER --show-depends dummy"
 		done
+		f=$CORPUS/configs/modprobe-dir
+		echo "modprobe config-dir-c any each:$f - $P -C $f -d $GOOD_ROOT -S $VER -c"
 		# a name a pattern of many stars would take exponential time to reject
 		echo "modprobe config-many-stars-lookup any - - $P -C $CORPUS/configs/modprobe/many-stars.conf" \
 			"-d $GOOD_ROOT -S $VER --show-depends $(printf 'a%.0s' $(seq 60))"
@@ -290,7 +305,6 @@ if have insmod; then
 		awk '{print $2}')
 	if [ -z "$caps" ] || [ $(( 0x$caps & (1 << 16) )) -ne 0 ]; then
 		echo "insmod: skipped: cannot drop CAP_SYS_MODULE here (setpriv), and would load hostile modules"
-		FAILED=$((FAILED + 0))
 	else
 		S="setpriv --bounding-set=-sys_module --inh-caps=-sys_module"
 		{
@@ -310,15 +324,30 @@ fi
 # lsmod: broken /proc/modules, bind-mounted in a private mount namespace.
 if have lsmod; then
 	L=$BUILD/tools/lsmod
-	if ! unshare -m sh -c "mount --bind $CORPUS/procmodules/empty /proc/modules && test ! -s /proc/modules" 2>/dev/null; then
-		echo "lsmod: skipped: cannot bind-mount a file on /proc/modules here (unshare -m)"
+	# /proc replaced by a directory of links to the real one's entries (the
+	# sanitizers read /proc/self/maps and /proc/PID/task), but for modules
+	cat > "$WORK/fake-proc-modules.sh" <<'EOF2'
+#!/bin/sh
+# fake-proc-modules.sh DIR FILE PROGRAM: run PROGRAM with FILE as /proc/modules
+set -e
+mkdir -p "$1/realproc" "$1/fakeproc"
+mount --rbind /proc "$1/realproc"
+for e in "$1"/realproc/*; do ln -s "$e" "$1/fakeproc/"; done
+rm -f "$1/fakeproc/modules"
+cp "$2" "$1/fakeproc/modules"
+mount --bind "$1/fakeproc" /proc
+exec "$3"
+EOF2
+	chmod +x "$WORK/fake-proc-modules.sh"
+	mkdir -p "$WORK/proc/probe"
+	if ! unshare -m "$WORK/fake-proc-modules.sh" "$WORK/proc/probe" "$CORPUS/procmodules/empty" /bin/true 2>/dev/null; then
+		echo "lsmod: skipped: cannot mount a fake /proc in a mount namespace here (unshare -m)"
 	else
-		{
-			for f in "$CORPUS"/procmodules/*; do
-				b=$(basename "$f")
-				echo "lsmod procmodules-$b any - - unshare -m sh -c 'mount --bind \"\$0\" /proc/modules && exec \"\$1\"' $f $L"
-			done
-		} > "$WORK/lsmod.cases"
+		for f in "$CORPUS"/procmodules/*; do
+			b=$(basename "$f")
+			mkdir -p "$WORK/proc/$b"
+			echo "lsmod procmodules-$b any - - unshare -m $WORK/fake-proc-modules.sh $WORK/proc/$b $f $L"
+		done > "$WORK/lsmod.cases"
 		run_cases "$WORK/lsmod.cases"
 		tally lsmod
 	fi

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Our depmod against Debian's kmod 30 on the real 6.1 (.ko) and 6.12 (.ko.xz)
-# trees: one full run of each tool per tree, on two hard-linked copies, every
-# index compared byte for byte.  Then the incremental cache: a touched module
+# trees: one full run of each tool per tree (with -v and -w, whose stdout and
+# stderr must be kmod's too), on two hard-linked copies, every index compared
+# byte for byte.  Then the incremental cache: a touched module
 # and a removed module give exactly what a full run gives (kmod's, on 6.1).
 #
 # Usage: depmod-vs-kmod.sh OUR_DEPMOD
@@ -32,10 +33,17 @@ for tag in 6.1 6.12; do
 	k=$(copy "$tag" "$tag-kmod")
 	o=$(copy "$tag" "$tag-ours")
 	ver=$(basename "$k")
-	"$kmod" -b "$work/$tag-kmod" "$ver" 2>"$work/k.err"; krc=$?
-	"$ours" -b "$work/$tag-ours" "$ver" 2>"$work/o.err"; orc=$?
+	# -v (a line per new dependency) and -w (duplicate aliases) change no output
+	"$kmod" -v -w -b "$work/$tag-kmod" "$ver" >"$work/k.out" 2>"$work/k.err"; krc=$?
+	"$ours" -v -w -b "$work/$tag-ours" "$ver" >"$work/o.out" 2>"$work/o.err"; orc=$?
 	check "$tag: exit status as kmod ($krc)" [ "$krc" = "$orc" ]
 	check "$tag: every index identical to kmod's" same_indexes "$k" "$o"
+	check "$tag: -v prints kmod's lines" \
+		cmp -s <(sed "s#$work/$tag-kmod#ROOT#g" "$work/k.out") \
+		<(sed "s#$work/$tag-ours#ROOT#g" "$work/o.out")
+	check "$tag: -w warns as kmod" \
+		cmp -s <(sed "s#$work/$tag-kmod#ROOT#g" "$work/k.err") \
+		<(sed "s#$work/$tag-ours#ROOT#g" "$work/o.err")
 	check "$tag: modules.weakdep written" [ -f "$o/modules.weakdep" ]
 	check "$tag: no temporary files left" [ -z "$(find "$o" -maxdepth 1 -name '*.tmp')" ]
 

@@ -20,6 +20,10 @@ for step in ('force/other-load', 'force/other-taint', 'force/other-remove'):
     KNOWN[('6.1', step)] = ('kmod strips version data out of the signed image and the '
                             'kernel rejects the key; we pass the ignore flags to the kernel')
 
+for tag in ('6.1', '6.12'):
+    KNOWN[(tag, 'wait/timeout')] = ('when -w runs out, kmod 30 leaves the module loaded and '
+                                    'exits 0 in silence; we say so and exit 1')
+
 # kmod's library adds its own line, with its source location, to some errors
 KMOD_NOISE = re.compile(r'^E:\S+: ERROR: \.\./libkmod/\S+:\d+ ')
 

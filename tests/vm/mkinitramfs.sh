@@ -1,22 +1,26 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build the initramfs for one Debian kernel: busybox, Debian's kmod with its
-# libraries, our tools and libmodtool.so in /lib, the modules the scenario
-# uses (and their dependencies) from the kernel's real tree, indexed by depmod.
+# Build the initramfs archives for one Debian kernel: busybox, Debian's kmod
+# with its libraries, our tools and libmodtool.so in /lib, and a subset of the
+# kernel's real module tree: the modules the scenario names, those the qemu
+# machine's devices ask for (tests/vm/modaliases), and their dependencies.
+# Two archives differ only in the tree's index: OUTDIR/TAG-kmod.cpio indexed
+# by Debian's depmod, OUTDIR/TAG-ours.cpio by ours.
 #
-# Usage: mkinitramfs.sh KERNEL_ROOT BUILD_DIR OUTPUT
+# Usage: mkinitramfs.sh KERNEL_ROOT BUILD_DIR OUTDIR TAG
 #   KERNEL_ROOT: an unpacked linux-image package (boot/, lib/modules/VERSION/)
 set -eu
 
-root=$1 build=$2 out=$3
+root=$1 build=$2 outdir=$3 tag=$4
 here=$(cd "$(dirname "$0")" && pwd)
 kver=$(ls "$root/lib/modules" | head -n 1)
 tree=$root/lib/modules/$kver
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
-# The modules the scenario names; their dependencies are added from modules.dep.
-wanted="llc stp bridge brd dummy crc32c-intel 8021q garp mrp vfat fat veth"
+# The modules the scenario names (dependencies and softdeps are added).
+wanted="llc stp bridge brd dummy crc32c-intel 8021q garp mrp vfat fat veth
+	loop nlmon ifb macvlan"
 
 mkdir -p "$stage"/bin "$stage"/sbin "$stage"/lib/x86_64-linux-gnu "$stage"/lib64 \
 	"$stage"/proc "$stage"/sys "$stage"/dev "$stage"/tmp "$stage"/mnt \
@@ -26,8 +30,8 @@ mkdir -p "$stage"/bin "$stage"/sbin "$stage"/lib/x86_64-linux-gnu "$stage"/lib64
 # busybox, with links for the applets the scripts use: never for the module
 # tools, whose names must reach the tools under test
 cp /bin/busybox "$stage/bin/busybox"
-for a in sh mount umount sed cut grep sort ls cat tr head sleep kill echo ip \
-	 poweroff sync mkdir ln true false uname; do
+for a in sh mount umount sed cut grep sort ls cat tr head tail sleep kill echo ip \
+	 poweroff sync mkdir ln true false uname find md5sum wc uniq date expr rm; do
 	ln -s busybox "$stage/bin/$a"
 done
 
@@ -58,36 +62,57 @@ for t in insmod rmmod lsmod modprobe modinfo depmod; do
 	[ -x "$build/tools/$t" ] && cp "$build/tools/$t" "$stage/ours/$t"
 done
 
-# the module subset and its index
-deps_of() {
-	grep -E "(^|/)$1\.ko(\.[a-z]+)?:" "$tree/modules.dep" | head -n 1 | tr -d ':'
+# The module subset, chosen with Debian's modprobe on the whole tree (whose
+# index fetch-trees.sh made) and no configuration.
+noconf=$stage/tmp/empty.conf
+: > "$noconf"
+hostprobe() {
+	/sbin/modprobe -C "$noconf" -d "$root" -S "$kver" "$@"
 }
-files=""
+names=$wanted
+if [ -f "$here/modaliases" ]; then
+	names="$names $(grep -v '^#' "$here/modaliases" | while read -r alias; do
+		hostprobe -R "$alias" 2>/dev/null || true; done)"
+fi
+files=$(for m in $names; do hostprobe -D "$m"; done |
+	sed -n "s#^insmod $tree/\([^ ]*\) *\$#\1#p" | sort -u)
 for m in $wanted; do
-	line=$(deps_of "$m")
-	[ -n "$line" ] || { echo "mkinitramfs: $m not in $tree" >&2; exit 1; }
-	files="$files $line"
+	hostprobe -D "$m" > /dev/null || { echo "mkinitramfs: $m not in $tree" >&2; exit 1; }
 done
-for f in $(echo "$files" | tr ' ' '\n' | sort -u); do
+for f in $files; do
 	mkdir -p "$stage/lib/modules/$kver/$(dirname "$f")"
 	cp "$tree/$f" "$stage/lib/modules/$kver/$f"
 done
 for f in modules.order modules.builtin modules.builtin.modinfo; do
 	[ -f "$tree/$f" ] && cp "$tree/$f" "$stage/lib/modules/$kver/"
 done
-depmod -b "$stage" "$kver"
+rm -f "$noconf"
 
 # test data: a file that is no module, and dummy in the other compression
 echo "this is not a kernel module" > "$stage/data/notamodule.ko"
-dummy=$(deps_of dummy)
+dummy=$(echo "$files" | grep -E '(^|/)dummy\.ko')
 case $dummy in
 *.xz) xz -dc "$tree/$dummy" > "$stage/data/other/dummy.ko" ;;
 *) xz -c --check=crc32 "$tree/$dummy" > "$stage/data/other/dummy.ko.xz" ;;
 esac
+cp "$here/modaliases" "$stage/etc/vmtest-modaliases" 2>/dev/null || : > "$stage/etc/vmtest-modaliases"
 
 cp "$here/vmtest.conf" "$stage/etc/modprobe.d/vmtest.conf"
-cp "$here/init" "$stage/init"
-cp "$here/scenario.sh" "$stage/scenario.sh"
-chmod +x "$stage/init" "$stage/scenario.sh"
+for f in init scenario.sh demo.sh; do
+	cp "$here/$f" "$stage/$f"
+	chmod +x "$stage/$f"
+done
 
-(cd "$stage" && find . | sort | busybox cpio -o -H newc 2>/dev/null) > "$out"
+# one archive per depmod: the tree indexed by Debian's, then by ours
+for tools in kmod ours; do
+	find "$stage/lib/modules/$kver" -maxdepth 1 -name 'modules.*' \
+		! -name modules.order ! -name modules.builtin ! -name modules.builtin.modinfo \
+		-exec rm -f {} +
+	if [ $tools = kmod ]; then
+		/sbin/depmod -b "$stage" "$kver"
+	else
+		"$build/tools/depmod" -b "$stage" "$kver"
+	fi
+	(cd "$stage" && find . | sort | busybox cpio -o -H newc 2>/dev/null) \
+		> "$outdir/$tag-$tools.cpio"
+done

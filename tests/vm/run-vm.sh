@@ -4,11 +4,20 @@
 # kernel) under qemu with a busybox initramfs, run the same scenario once with
 # Debian's kmod and once with our tools, and compare the results.
 #
-# Usage: run-vm.sh SOURCE_DIR BUILD_DIR
+# Usage: run-vm.sh SOURCE_DIR BUILD_DIR          the test (both kernels)
+#        run-vm.sh --demo SOURCE_DIR BUILD_DIR   a short transcript of our tools
+#                                                at work in the 6.12 kernel
+#        run-vm.sh --modaliases SOURCE_DIR BUILD_DIR
+#                  rewrite tests/vm/modaliases: the devices of the machine
 # Logs (serial consoles, results) are kept in BUILD_DIR/vm-logs.
 # Exit 77 (skipped) when qemu or busybox is not installed.
 set -eu
 
+mode=test
+case ${1:-} in
+--demo) mode=demo; shift ;;
+--modaliases) mode=modaliases; shift ;;
+esac
 src=$1 build=$2
 here=$src/tests/vm
 logs=$build/vm-logs
@@ -24,40 +33,67 @@ trees=$("$src/tests/fetch-trees.sh")
 rm -rf "$logs"
 mkdir -p "$logs"
 
-# boot KERNEL_ROOT TOOLS: one run of the scenario, results in $logs/TAG-TOOLS.log
+# Parameters of the scenario's modules given on the kernel command line,
+# which modprobe (not insmod) passes on.
+cmdline_params="brd.rd_nr=4 loop.max_part=5 loop.max_loop=3 modprobe.blacklist=macvlan"
+
+# boot TAG TOOLS CPIO: one boot, the guest's results in $logs/TAG-TOOLS.log
 boot() {
-	kroot=$1 tools=$2 tag=$3
-	vmlinuz=$(ls "$kroot"/boot/vmlinuz-* | head -n 1)
+	tag=$1 tools=$2 cpio=$3
+	vmlinuz=$(ls "$trees/$tag"/boot/vmlinuz-* | head -n 1)
 	# software emulation on a pinned machine: repeatable, and KVM is not
 	# everywhere (nor always working when /dev/kvm exists)
 	timeout 400 qemu-system-x86_64 -M pc -cpu qemu64 -accel tcg -m 512 -smp 1 \
 		-nographic -no-reboot -monitor none \
 		-serial "file:$logs/$tag-$tools.console" -serial "file:$logs/$tag-$tools.log" \
-		-kernel "$vmlinuz" -initrd "$logs/$tag.cpio" \
-		-append "console=ttyS0 panic=-1 quiet vmtools=$tools" \
+		-kernel "$vmlinuz" -initrd "$cpio" \
+		-append "console=ttyS0 panic=-1 quiet vmtools=$tools $cmdline_params" \
 		< /dev/null > "$logs/$tag-$tools.qemu" 2>&1 ||
 		echo "vm: qemu for $tag with $tools ended with status $?" >&2
 }
 
+if [ $mode = demo ]; then
+	"$here/mkinitramfs.sh" "$trees/6.12" "$build" "$logs" 6.12 > /dev/null
+	boot 6.12 demo "$logs/6.12-ours.cpio"
+	rm -f "$logs"/*.cpio
+	tr -d '\r' < "$logs/6.12-demo.log"
+	grep -q '^== done' "$logs/6.12-demo.log"
+	exit
+fi
+
+if [ $mode = modaliases ]; then
+	for tag in 6.1 6.12; do
+		"$here/mkinitramfs.sh" "$trees/$tag" "$build" "$logs" $tag
+		boot $tag modaliases "$logs/$tag-kmod.cpio"
+	done
+	{
+		echo "# The device modaliases of qemu's pc machine (run-vm.sh), both kernels."
+		echo "# Regenerate: tests/vm/run-vm.sh --modaliases SOURCE_DIR BUILD_DIR"
+		cat "$logs"/*-modaliases.log | tr -d '\r' | sort -u
+	} > "$here/modaliases"
+	rm -f "$logs"/*.cpio
+	wc -l "$here/modaliases"
+	exit
+fi
+
 passed=0 failed=0
-for tag in 6.1 6.12; do
-	kroot=$trees/$tag
-	"$here/mkinitramfs.sh" "$kroot" "$build" "$logs/$tag.cpio"
+for tag in ${VM_KERNELS:-6.1 6.12}; do
+	"$here/mkinitramfs.sh" "$trees/$tag" "$build" "$logs" $tag
 	# the two runs are independent machines: boot them side by side
-	boot "$kroot" kmod $tag &
+	boot $tag kmod "$logs/$tag-kmod.cpio" &
 	pid=$!
-	boot "$kroot" ours $tag
+	boot $tag ours "$logs/$tag-ours.cpio"
 	wait $pid
 	set +e
 	python3 "$here/compare.py" $tag "$logs/$tag-kmod.log" "$logs/$tag-ours.log" \
 		> "$logs/$tag-compare.txt"
 	set -e
-	cat "$logs/$tag-compare.txt" | sed '$d'
+	sed '$d' "$logs/$tag-compare.txt"
 	p=$(tail -n 1 "$logs/$tag-compare.txt" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	f=$(tail -n 1 "$logs/$tag-compare.txt" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-1}))
-	rm -f "$logs/$tag.cpio"
+	rm -f "$logs/$tag"-*.cpio
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,26 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Run in the guest by run-vm.sh --demo: our tools loading, listing and
+# removing real modules of a Debian kernel, as a short transcript.
+M=/lib/modules/$(uname -r)
+
+# show COMMAND...: print it as typed, then run it (our tool of that name)
+show() {
+	echo "\$ $*"
+	tool=$1
+	shift
+	/ours/$tool "$@" 2>&1
+}
+
+echo "== Debian's $(uname -r) kernel under qemu, with our tools"
+show modprobe -v 8021q
+show lsmod
+show modprobe -r -v 8021q
+show insmod "$M/$(grep -o '^[^:]*/dummy\.ko[^:]*' $M/modules.dep)" numdummies=2
+echo "\$ ls /sys/class/net"
+ls /sys/class/net | tr '\n' ' '
+echo
+show rmmod dummy
+show modprobe ipv6
+show modprobe no_such_module
+echo "== done"
