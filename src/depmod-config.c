@@ -6,10 +6,12 @@
  * directories, the first file of a given name wins, as kmod does.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <regex.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "depmod.h"
 #include "internal.h"
@@ -75,8 +77,12 @@ static int files_list(struct modtool_ctx *ctx, struct cfg_files *f, const char *
 
 		if (!err && conf_name(names[i]->d_name) &&
 		    snprintf(full, sizeof(full), "%s/%s", path, names[i]->d_name) < (int)sizeof(full) &&
-		    stat(full, &st) == 0 && !S_ISDIR(st.st_mode))
-			err = files_add(f, path, names[i]->d_name);
+		    stat(full, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (S_ISREG(st.st_mode))
+				err = files_add(f, path, names[i]->d_name);
+			else
+				mt_warn(ctx, "%s: not a regular file, ignored\n", full);
+		}
 		free(names[i]);
 	}
 	free(names);
@@ -227,15 +233,27 @@ bad:
 /* Lines ending in '\' continue on the next one. */
 static int parse_file(struct line_ctx *l)
 {
-	FILE *f = fopen(l->file, "re");
+	/* O_NONBLOCK and a type check: a FIFO named *.conf must not hang us */
+	int fd = open(l->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct mt_buf joined = { 0 };
+	struct stat st;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	int err = 0;
+	FILE *f;
 
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+		errno = EINVAL;
+	}
+	f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	if (!f) {
-		mt_err(l->ctx, "file parse %s: %s\n", l->file, strerror(errno));
+		mt_err(l->ctx, "file parse %s: %s\n", l->file,
+		       errno == EINVAL ? "not a regular file" : strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return 0;
 	}
 	l->lineno = 0;

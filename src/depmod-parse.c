@@ -340,14 +340,16 @@ static const char *find_sections(struct parse *p, struct mt_dm_reader *sparse)
 			want[n++] = section_range(sparse, &strtab);
 		if (!load_ranges(sparse, want, n))
 			return sparse->why;
-		p->syms.load = load_section;
-		p->syms.load_data = sparse;
 	}
 	p->modinfo = secs[0];
 	if (p->modinfo.index && !p->modinfo.data)
 		p->modinfo.index = 0;	/* SHT_NOBITS: nothing to read */
 	if (mt_msym_init_from(&p->syms, &p->elf, secs + 1, &why) < 0)
 		return why;
+	if (sparse) {
+		p->syms.load = load_section;
+		p->syms.load_data = sparse;
+	}
 	return NULL;
 }
 
@@ -466,11 +468,18 @@ void mt_depmod_parse_module_with(struct mt_dm_module *m, struct mt_dm_reader *r)
 		set_problem(m, strerror(errno), NULL);
 		return;
 	}
-	if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode))
+	/*
+	 * The walk has just stat()ed the file: its size is known.  (A file that
+	 * shrank since fails its reads; the cache keys on the walk's stat.)
+	 */
+	if (m->file_size) {
+		r->size = m->file_size;
+		parse_open(m, r);
+	} else if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		set_problem(m, "not a regular file", NULL);
-	else if (st.st_size == 0)
+	} else if (st.st_size == 0) {
 		set_problem(m, "empty file", NULL);
-	else {
+	} else {
 		r->size = (uint64_t)st.st_size;
 		parse_open(m, r);
 	}

@@ -403,7 +403,7 @@ struct modtool_depmod;
 enum modtool_depmod_flags {
 	/* -e: warn about symbols nothing provides (needs a symvers or System.map) */
 	MODTOOL_DEPMOD_ERRSYMS = 1 << 0,
-	/* -w: warn about duplicate index entries */
+	/* -w: warn about duplicate index entries (an alias repeated by a module) */
 	MODTOOL_DEPMOD_WARN_DUPS = 1 << 1,
 	/* neither read nor write the incremental cache */
 	MODTOOL_DEPMOD_NO_CACHE = 1 << 2,
@@ -437,7 +437,10 @@ void modtool_depmod_set_threads(struct modtool_depmod *dm, unsigned int threads)
 int modtool_depmod_is_up_to_date(struct modtool_depmod *dm);
 /*
  * Write the files.  -ELOOP: dependency cycles (reported, nothing written);
- * other negative errno: nothing was replaced.
+ * other negative errno: nothing was replaced.  With the context's log
+ * priority at LOG_NOTICE or above, each dependency found is logged at
+ * LOG_NOTICE as kmod's depmod -v prints it: "PATH needs \"SYMBOL\": PATH\n".
+ * MODTOOL_DEPMOD_WARN_DUPS logs kmod's -w warnings at LOG_WARNING.
  */
 int modtool_depmod_run(struct modtool_depmod *dm);
 /* A dry run: the text files kmod prints for -n, written to @fd. */

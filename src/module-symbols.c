@@ -43,6 +43,8 @@ int mt_msym_init_from(struct mt_msym *ms, const struct mt_elf *elf,
 	const char *problem;
 
 	ms->elf = elf;
+	ms->load = NULL;
+	ms->load_data = NULL;
 	for (int i = 0; i < MT_MSYM_COUNT; i++) {
 		ms->sec[i] = secs[i];
 		if (ms->sec[i].index && !ms->sec[i].data)

@@ -53,9 +53,10 @@ extern const char *const mt_msym_section_names[MT_MSYM_COUNT];
 
 /*
  * A reader that holds only part of the file in memory (depmod reads the
- * sections it needs with pread) sets @load: it is called for any other
- * section before its data is read (the CRC words __crc_ symbols point at),
- * and a non-zero return makes that data count as absent.
+ * sections it needs with pread) sets @load after mt_msym_init*() (which
+ * clears it): it is called for any other section before its data is read
+ * (the CRC words __crc_ symbols point at), and a non-zero return makes that
+ * data count as absent.
  */
 typedef int (*mt_msym_load_fn)(void *data, const struct mt_elf_section *sec);
 

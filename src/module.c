@@ -220,6 +220,10 @@ static int file_info(struct modtool_module *mod, unsigned int flags, struct modt
 		err = mt_elf_find_section(&elf, ".modinfo", &sec, &why);
 	if (err == -ENOENT)
 		why = "no .modinfo section";
+	else if (err == 0 && !sec.data && sec.size) {
+		why = ".modinfo section has no contents in the file (SHT_NOBITS)";
+		err = -ENOEXEC;
+	}
 	if (err < 0) {
 		mt_err(mod->ctx, "%s: %s\n", mod->path, why);
 		return err;

@@ -13,14 +13,14 @@ show() {
 }
 
 echo "== Debian's $(uname -r) kernel under qemu, with our tools"
-show modprobe -v 8021q
+show modprobe -v vfat
 show lsmod
-show modprobe -r -v 8021q
+show modprobe -r -v vfat
 show insmod "$M/$(grep -o '^[^:]*/dummy\.ko[^:]*' $M/modules.dep)" numdummies=2
 echo "\$ ls /sys/class/net"
 ls /sys/class/net | tr '\n' ' '
 echo
 show rmmod dummy
-show modprobe ipv6
+show lsmod
 show modprobe no_such_module
 echo "== done"

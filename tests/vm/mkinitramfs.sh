@@ -111,7 +111,7 @@ for tools in kmod ours; do
 	if [ $tools = kmod ]; then
 		/sbin/depmod -b "$stage" "$kver"
 	else
-		"$build/tools/depmod" -b "$stage" "$kver"
+		"$build/tools/depmod" --no-cache -b "$stage" "$kver"
 	fi
 	(cd "$stage" && find . | sort | busybox cpio -o -H newc 2>/dev/null) \
 		> "$outdir/$tag-$tools.cpio"

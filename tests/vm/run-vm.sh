@@ -9,7 +9,7 @@
 #                                                at work in the 6.12 kernel
 #        run-vm.sh --modaliases SOURCE_DIR BUILD_DIR
 #                  rewrite tests/vm/modaliases: the devices of the machine
-# Logs (serial consoles, results) are kept in BUILD_DIR/vm-logs.
+# Logs (serial consoles, results) are kept in BUILD_DIR/vm-logs (vm-demo, vm-modaliases).
 # Exit 77 (skipped) when qemu or busybox is not installed.
 set -eu
 
@@ -21,6 +21,7 @@ esac
 src=$1 build=$2
 here=$src/tests/vm
 logs=$build/vm-logs
+[ $mode = test ] || logs=$build/vm-$mode
 
 for need in qemu-system-x86_64 busybox python3; do
 	if ! command -v $need > /dev/null; then

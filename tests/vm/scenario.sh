@@ -134,7 +134,7 @@ udev_coldplug() {
 	n=0
 	while read -r a; do
 		n=$((n + 1))
-		( $T/modprobe -b -q "$a" > /tmp/conc.$n 2>&1; echo "rc=$?" >> /tmp/conc.$n ) &
+		( echo "$a"; $T/modprobe -b -q "$a" 2>&1; echo "rc=$?" ) > /tmp/conc.$n &
 	done < /tmp/aliases
 	collect $n
 }
@@ -292,8 +292,8 @@ run all/without-a 0 $T/modprobe nlmon dummy
 run all/remove 0 $T/modprobe -r -a dummy brd veth
 run all/missing 1 $T/modprobe -a dummy no_such_module brd
 run all/missing-quiet 1 $T/modprobe -a -q no_such_module brd
-run all/remove-missing 1 $T/modprobe -r -a dummy no_such_module brd
 run all/none 1 $T/modprobe -a
+run all/remove-missing 1 $T/modprobe -r -a dummy no_such_module brd
 reset
 run dry/load 0 $T/modprobe -n -v 8021q
 run dry/load-nothing 0 cut -d' ' -f1 /proc/modules
