@@ -22,5 +22,5 @@ for tree in "$trees"/6.1 "$trees"/6.12; do
 	cmp "$ours" "$theirs" && echo "identical ($(wc -c <"$ours") bytes)"
 	rm -f "$ours" "$theirs"
 done
-echo "== booting Debian's 6.12 kernel in qemu (software emulation: about a minute)"
+echo "== booting Debian's 6.12 kernel in qemu (software emulation: about 20 seconds)"
 "$top/tests/vm/run-vm.sh" --demo "$top" "$top/build"

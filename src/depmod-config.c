@@ -212,9 +212,16 @@ static int parse_line(struct line_ctx *l, char *line)
 				l->file, l->lineno, a);
 			return 0;
 		}
-		for (; !err && b; b = strtok_r(NULL, "\t ", &save))
+		for (; !err && b; b = strtok_r(NULL, "\t ", &save)) {
+			/* say here which line it was: the scan could only say ENAMETOOLONG */
+			if (strlen(b) >= PATH_MAX - NAME_MAX) {
+				mt_warn(l->ctx, "%s:%u: external directory name too long, ignored\n",
+					l->file, l->lineno);
+				continue;
+			}
 			err = add_string(&l->cfg->externals, &l->cfg->n_externals,
 					 &l->cfg->externals_cap, b);
+		}
 	} else if (mt_streq(cmd, "exclude")) {
 		while (!err && (a = strtok_r(NULL, "\t ", &save)))
 			err = add_string(&l->cfg->excludes, &l->cfg->n_excludes,

@@ -31,8 +31,10 @@
 #define MAX_LOADED 16
 /* Ranges closer than this are read with one call. */
 #define MERGE_GAP 4096
-/* The first read: the header, and all of a small module. */
-#define HEAD_SIZE 8192
+/* The first read: the ELF header (a module starts with code, not worth copying). */
+#define HEAD_SIZE 512
+/* Read this much before the section table too: the section names lie there. */
+#define TABLE_SLACK 2048
 
 struct range {
 	uint64_t off, end;
@@ -209,7 +211,8 @@ static bool load_tables(struct mt_dm_reader *r)
 		return false;
 	if (!table_from_header(r, &t, &shstrndx))
 		return load_range(r, 0, r->size);
-	if (!load_range(r, t.shoff, t.shoff + (uint64_t)t.shnum * t.shentsize))
+	if (!load_range(r, t.shoff > TABLE_SLACK ? t.shoff - TABLE_SLACK : 0,
+			t.shoff + (uint64_t)t.shnum * t.shentsize))
 		return false;
 	if (mt_elf_section(&t, shstrndx, &names, &why) < 0 || !names.data)
 		return load_range(r, 0, r->size);

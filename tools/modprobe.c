@@ -382,10 +382,12 @@ static int run_command(const char *type, const char *name, const char *command,
 		setenv("MODPROBE_MODULE", name, 1);
 		ret = system(cmd);
 		unsetenv("MODPROBE_MODULE");
-		if (ret == -1 || WEXITSTATUS(ret)) {
-			LOG("Error running %s command for %s\n", type, name);
-			if (ret != -1)
-				ret = -WEXITSTATUS(ret);
+		/* kmod 30 reports a failed command only as EINVAL from the caller */
+		if (ret == -1) {
+			LOG("Error running %s command for %s: %m\n", type, name);
+			ret = -EINVAL;
+		} else if (WEXITSTATUS(ret)) {
+			ret = -EINVAL;
 		}
 	}
 	free(cmd);
@@ -799,9 +801,14 @@ static int run(char **args, int n)
 	if (o.modversions || o.exports)
 		return show_symbols(args[0], o.exports && !o.modversions);
 	if (o.remove) {
-		/* kmod 30 removes every name given, with or without -a, up to the first failure */
-		for (int i = 0; i < n && err >= 0; i++)
-			err = remove_arg(args[i]);
+		/* kmod 30 removes every name given: with -a past failures, without
+		 * it up to the first one */
+		for (int i = 0; i < n && (o.all || err >= 0); i++) {
+			int r = remove_arg(args[i]);
+
+			if (r < 0)
+				err = r;
+		}
 		return err;
 	}
 	if (o.explain || (o.json && o.show_depends)) {

@@ -125,6 +125,8 @@ case_ bridge "$e" -r -a bridge brd dummy
 case_ bridge "$e" -r loop bridge dummy		# the first not loaded
 case_ bridge "$e" -r bridge loop dummy		# one in the middle not loaded
 case_ bridge "$e" -r bridge no_such_module dummy	# one unknown
+case_ bridge "$e" -r -a dummy no_such_module brd	# with -a: past the unknown one
+case_ bridge "$e" -r -a llc stp			# with -a: every one in use warned
 case_ bridge "$e" -r --first-time loop dummy
 case_ bridge "$e" -r sha256_generic dummy	# built in
 case_ bridge "$e" -r llc dummy			# in use
