@@ -62,7 +62,8 @@ int mt_info_new(const char *data, size_t size, struct modtool_info **infop)
 	info->strings = malloc(size + 1);
 	if (!info->strings)
 		goto nomem;
-	memcpy(info->strings, data, size);
+	if (size)	/* an empty section may come without a data pointer */
+		memcpy(info->strings, data, size);
 	info->strings[size] = '\0';
 	for (size_t i = 0; i < size; i++)
 		if (info->strings[i] != '\0' && (i + 1 == size || info->strings[i + 1] == '\0'))

@@ -329,6 +329,14 @@ static void test_info_empty(void **state)
 		expect_info(info, want, 1);
 		modtool_info_free(info);
 	}
+	/* an empty section may have no data pointer at all (SHT_NOBITS) */
+	{
+		struct modtool_info *info = NULL;
+
+		assert_int_equal(mt_info_new(NULL, 0, &info), 0);
+		assert_int_equal(modtool_info_count(info), 0);
+		modtool_info_free(info);
+	}
 	/* NULL-safe getters */
 	assert_int_equal(modtool_info_count(NULL), 0);
 	assert_null(modtool_info_get_key(NULL, 0));
