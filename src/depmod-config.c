@@ -132,20 +132,6 @@ static int add_search(struct mt_depmod_cfg *cfg, const char *what)
 	return 0;
 }
 
-static int add_string(char ***v, size_t *n, size_t *cap, const char *s)
-{
-	char **p = mt_grow(*v, cap, *n + 1, sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	p[*n] = strdup(s);
-	if (!p[*n])
-		return -ENOMEM;
-	(*n)++;
-	return 0;
-}
-
 static int add_override(struct mt_depmod_cfg *cfg, const char *mod, const char *subdir)
 {
 	struct mt_override *o = mt_grow(cfg->overrides, &cfg->overrides_cap,
@@ -219,12 +205,12 @@ static int parse_line(struct line_ctx *l, char *line)
 					l->file, l->lineno);
 				continue;
 			}
-			err = add_string(&l->cfg->externals, &l->cfg->n_externals,
+			err = mt_strv_push(&l->cfg->externals, &l->cfg->n_externals,
 					 &l->cfg->externals_cap, b);
 		}
 	} else if (mt_streq(cmd, "exclude")) {
 		while (!err && (a = strtok_r(NULL, "\t ", &save)))
-			err = add_string(&l->cfg->excludes, &l->cfg->n_excludes,
+			err = mt_strv_push(&l->cfg->excludes, &l->cfg->n_excludes,
 					 &l->cfg->excludes_cap, a);
 	} else if (mt_streq(cmd, "include") || mt_streq(cmd, "make_map_files")) {
 		mt_info(l->ctx, "%s:%u: command %s not implemented yet\n", l->file, l->lineno, cmd);

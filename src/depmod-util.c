@@ -6,25 +6,6 @@
 #include "depmod.h"
 #include "internal.h"
 
-void *mt_grow(void *p, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-
-	if (need <= *cap)
-		return p;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			return NULL;
-		n *= 2;
-	}
-	if (n > SIZE_MAX / elem)
-		return NULL;
-	p = realloc(p, n * elem);
-	if (p)
-		*cap = n;
-	return p;
-}
-
 void mt_buf_put_slow(struct mt_buf *b, const void *data, size_t len)
 {
 	char *p;

@@ -78,20 +78,6 @@ static int set_string(char **field, const char *value)
 	return 0;
 }
 
-static int push_string(char ***v, size_t *n, size_t *cap, const char *s)
-{
-	char **p = mt_grow(*v, cap, *n + 1, sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	p[*n] = strdup(s);
-	if (!p[*n])
-		return -ENOMEM;
-	(*n)++;
-	return 0;
-}
-
 MT_EXPORT int modtool_depmod_set_output_dir(struct modtool_depmod *dm, const char *dir)
 {
 	return set_string(&dm->outdir, dir);
@@ -99,12 +85,12 @@ MT_EXPORT int modtool_depmod_set_output_dir(struct modtool_depmod *dm, const cha
 
 MT_EXPORT int modtool_depmod_add_config(struct modtool_depmod *dm, const char *path)
 {
-	return push_string(&dm->configs, &dm->n_configs, &dm->configs_cap, path);
+	return mt_strv_push(&dm->configs, &dm->n_configs, &dm->configs_cap, path);
 }
 
 MT_EXPORT int modtool_depmod_add_module(struct modtool_depmod *dm, const char *path)
 {
-	return push_string(&dm->files, &dm->n_files, &dm->files_cap, path);
+	return mt_strv_push(&dm->files, &dm->n_files, &dm->files_cap, path);
 }
 
 MT_EXPORT int modtool_depmod_set_symvers(struct modtool_depmod *dm, const char *path)

@@ -52,8 +52,6 @@ void mt_buf_puts(struct mt_buf *b, const char *s);
 void mt_buf_printf(struct mt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void mt_buf_free(struct mt_buf *b);
 
-/* Room for @need elements of @elem bytes: the block, or NULL (untouched). */
-void *mt_grow(void *p, size_t *cap, size_t need, size_t elem);
 
 /* The hash kmod's own hash tables use (Paul Hsieh's SuperFastHash). */
 uint32_t mt_superfast_hash(const char *key, size_t len);

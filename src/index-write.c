@@ -13,7 +13,6 @@
 #include "index.h"
 #include "internal.h"
 
-#define INITIAL_ENTRIES 256
 
 struct entry {
 	size_t key;		/* offset of the key in the string arena */
@@ -29,29 +28,6 @@ struct mt_index_builder {
 	char *strings;		/* key\0value\0 of every entry */
 	size_t strings_len, strings_cap;
 };
-
-/*
- * Room for @need elements of @elem bytes in @p, whose capacity is *@cap: the
- * (maybe moved) block, or NULL with @p untouched when memory runs out.
- */
-static void *grow(void *p, size_t *cap, size_t need, size_t elem, size_t initial)
-{
-	size_t n = *cap ? *cap : initial;
-
-	if (need <= *cap)
-		return p;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			return NULL;
-		n *= 2;
-	}
-	if (n > SIZE_MAX / elem)
-		return NULL;
-	p = realloc(p, n * elem);
-	if (p)
-		*cap = n;
-	return p;
-}
 
 int mt_index_builder_new(struct mt_index_builder **b)
 {
@@ -98,11 +74,11 @@ int mt_index_builder_add(struct mt_index_builder *b, const char *key, const char
 	    b->strings_len > SIZE_MAX / 2)
 		return -ENOMEM;
 	need = b->strings_len + key_len + value_len + 2;
-	strings = grow(b->strings, &b->strings_cap, need, 1, 4096);
+	strings = mt_grow(b->strings, &b->strings_cap, need, 1);
 	if (!strings)
 		return -ENOMEM;
 	b->strings = strings;
-	entries = grow(b->entries, &b->cap, b->count + 1, sizeof(*e), INITIAL_ENTRIES);
+	entries = mt_grow(b->entries, &b->cap, b->count + 1, sizeof(*e));
 	if (!entries)
 		return -ENOMEM;
 	b->entries = entries;
@@ -155,7 +131,7 @@ static void out_put(struct out *o, const void *data, size_t len)
 		o->err = -ENOMEM;
 		return;
 	}
-	p = grow(o->p, &o->cap, o->len + len, 1, 4096);
+	p = mt_grow(o->p, &o->cap, o->len + len, 1);
 	if (!p) {
 		o->err = -ENOMEM;
 		return;
@@ -214,7 +190,7 @@ static inline unsigned char key_char(const struct build *w, size_t i, size_t pos
 
 static int push_ref(struct build *w, uint32_t ref)
 {
-	uint32_t *refs = grow(w->refs, &w->refs_cap, w->nrefs + 1, sizeof(*refs), 64);
+	uint32_t *refs = mt_grow(w->refs, &w->refs_cap, w->nrefs + 1, sizeof(*refs));
 
 	if (!refs)
 		return -ENOMEM;
@@ -231,7 +207,7 @@ static int push_ref(struct build *w, uint32_t ref)
  */
 static int push_frame(struct build *w, size_t lo, size_t hi, size_t start, bool root)
 {
-	struct frame *f = grow(w->frames, &w->frames_cap, w->nframes + 1, sizeof(*f), 32);
+	struct frame *f = mt_grow(w->frames, &w->frames_cap, w->nframes + 1, sizeof(*f));
 	size_t end = start;
 
 	if (!f)

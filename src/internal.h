@@ -72,6 +72,14 @@ static inline bool mt_in_bounds(uint64_t off, uint64_t len, uint64_t size)
 	return off <= size && len <= size - off;
 }
 
+/*
+ * Room for @need elements of @elem bytes in @p (capacity *@cap, doubling):
+ * the block, maybe moved, or NULL with @p untouched when memory runs out.
+ */
+void *mt_grow(void *p, size_t *cap, size_t need, size_t elem);
+/* Append a copy of @s to the string vector *@v of *@n entries. */
+int mt_strv_push(char ***v, size_t *n, size_t *cap, const char *s);
+
 /* Turn '-' into '_' as the kernel does for module names; @out holds PATH_MAX. */
 int mt_modname_normalize(const char *name, char *out, size_t outsize);
 

@@ -14,3 +14,36 @@ int mt_modname_normalize(const char *name, char *out, size_t outsize)
 	out[i] = '\0';
 	return 0;
 }
+
+void *mt_grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+
+	if (need <= *cap)
+		return p;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return NULL;
+		n *= 2;
+	}
+	if (n > SIZE_MAX / elem)
+		return NULL;
+	p = realloc(p, n * elem);
+	if (p)
+		*cap = n;
+	return p;
+}
+
+int mt_strv_push(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	char **p = mt_grow(*v, cap, *n + 1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	p[*n] = strdup(s);
+	if (!p[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
