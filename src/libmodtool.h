@@ -184,7 +184,12 @@ int modtool_module_insert(struct modtool_module *mod, const char *params, unsign
 
 enum modtool_remove_flags {
 	MODTOOL_REMOVE_FORCE = 1 << 0,		/* O_TRUNC */
-	MODTOOL_REMOVE_WAIT = 1 << 1,		/* block while in use instead of O_NONBLOCK */
+	/*
+	 * Call delete_module() without O_NONBLOCK.  Kernels since 3.13 ignore
+	 * that and fail with EWOULDBLOCK all the same: a caller that wants to
+	 * wait for a busy module polls its refcount (modprobe -w does).
+	 */
+	MODTOOL_REMOVE_WAIT = 1 << 1,
 };
 /* delete_module(@name): 0 or the kernel's negative errno. */
 int modtool_module_remove(struct modtool_ctx *ctx, const char *name, unsigned int flags);
