@@ -25,13 +25,14 @@ build "$top/build-sanitize" -Db_sanitize=address,undefined -Db_lundef=false
 meson test -C "$top/build-sanitize" --print-errorlogs || status=1
 
 echo "### unit tests under valgrind"
+# (meson names its logs after the log base and the wrapper: valgrind-valgrind.json)
 meson test -C "$top/build" --suite unit --print-errorlogs --logbase valgrind \
 	--wrap='valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite' ||
 	status=1
 
 # One plain closing line over every run above (meson keeps a JSON log per run).
 python3 - "$top/build/meson-logs/testlog.json" "$top/build-sanitize/meson-logs/testlog.json" \
-	"$top/build/meson-logs/valgrind.json" <<'PY'
+	"$top/build/meson-logs/valgrind-valgrind.json" <<'PY'
 import json, os, sys
 passed = failed = skipped = 0
 for path in sys.argv[1:]:
