@@ -28,6 +28,7 @@
 #include "dlib.h"
 #include "file.h"
 #include "internal.h"
+#include "test-util.h"
 
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
@@ -37,43 +38,13 @@
 #ifndef RUNNING_ON_VALGRIND
 #define RUNNING_ON_VALGRIND 0
 #endif
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
 
 static char tmpdir[PATH_MAX];
 
 /* ---- helpers --------------------------------------------------------- */
 
-struct log_capture {
-	char text[16384];
-	size_t len;
-	int count;
-};
-
 static struct log_capture logbuf;
 
-__attribute__((format(printf, 3, 0)))
-static void capture_log(void *data, int priority, const char *format, va_list args)
-{
-	struct log_capture *lc = data;
-	int n;
-
-	lc->count++;
-	if (lc->len + 1 >= sizeof(lc->text))
-		return;
-	n = vsnprintf(lc->text + lc->len, sizeof(lc->text) - lc->len, format, args);
-	if (n > 0)
-		lc->len += (size_t)n < sizeof(lc->text) - lc->len ? (size_t)n
-								  : sizeof(lc->text) - lc->len - 1;
-}
 
 static struct modtool_ctx *new_ctx(void)
 {

@@ -47,6 +47,7 @@
 
 #include "builtin.h"
 #include "internal.h"
+#include "test-util.h"
 #include "modinfo.h"
 #include "module.h"
 
@@ -93,28 +94,8 @@ static struct modtool_info *info_from(const char *data, size_t size)
 
 #define INFO_FROM(lit) info_from(lit, sizeof(lit) - 1)
 
-struct log_capture {
-	char text[8192];
-	size_t len;
-	int count;
-};
-
 static struct log_capture logbuf;
 
-__attribute__((format(printf, 3, 0)))
-static void capture_log(void *data, int priority, const char *format, va_list args)
-{
-	struct log_capture *lc = data;
-	int n;
-
-	lc->count++;
-	if (lc->len + 1 >= sizeof(lc->text))
-		return;
-	n = vsnprintf(lc->text + lc->len, sizeof(lc->text) - lc->len, format, args);
-	if (n > 0)
-		lc->len += (size_t)n < sizeof(lc->text) - lc->len ? (size_t)n
-								  : sizeof(lc->text) - lc->len - 1;
-}
 
 static struct modtool_ctx *new_ctx(const char *dir)
 {

@@ -28,17 +28,8 @@
 #include "crc32.h"
 #include "file.h"
 #include "internal.h"
+#include "test-util.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
 
 #define ORIGINAL_SIZE (192u << 10)
 

@@ -31,7 +31,7 @@ mkdir -p "$stage"/bin "$stage"/sbin "$stage"/lib/x86_64-linux-gnu "$stage"/lib64
 # tools, whose names must reach the tools under test
 cp /bin/busybox "$stage/bin/busybox"
 for a in sh mount umount sed cut grep sort ls cat tr head tail sleep kill echo ip \
-	 poweroff sync mkdir ln true false uname find md5sum wc uniq date expr rm; do
+	 poweroff sync mkdir ln true false uname find md5sum wc uniq date expr rm timeout; do
 	ln -s busybox "$stage/bin/$a"
 done
 

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What several unit tests share: sanitizer detection and a log capture. */
+#ifndef MODTOOL_TEST_UTIL_H
+#define MODTOOL_TEST_UTIL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
+/* The library's messages, kept for the test to look at (install with
+ * modtool_ctx_set_log_fn(ctx, capture_log, &capture)). */
+struct log_capture {
+	char text[16384];
+	size_t len;
+	int count;
+};
+
+__attribute__((format(printf, 3, 0), unused))
+static void capture_log(void *data, int priority, const char *format, va_list args)
+{
+	struct log_capture *lc = data;
+	int n;
+
+	lc->count++;
+	if (lc->len + 1 >= sizeof(lc->text))
+		return;
+	n = vsnprintf(lc->text + lc->len, sizeof(lc->text) - lc->len, format, args);
+	if (n > 0)
+		lc->len += (size_t)n < sizeof(lc->text) - lc->len ? (size_t)n
+								  : sizeof(lc->text) - lc->len - 1;
+}
+
+#endif
