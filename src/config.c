@@ -111,15 +111,11 @@ int mt_config_add(struct mt_config *cfg, enum modtool_config_kind kind,
 {
 	struct entry_list *l = &cfg->kind[kind];
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		struct mt_config_entry *v = reallocarray(l->v, cap, sizeof(*v));
+	struct mt_config_entry *v = mt_grow(l->v, &l->cap, l->n + 1, sizeof(*v));
 
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
 	l->v[l->n] = *e;
 	l->v[l->n++].glob = e->key[strcspn(e->key, "*?[\\")] != '\0';
 	return 0;
@@ -239,7 +235,7 @@ struct conf_files {
 static int files_insert(struct conf_files *f, const char *name, const char *path)
 {
 	size_t lo = 0, hi = f->n;
-	struct conf_file cf;
+	struct conf_file cf, *v;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -252,15 +248,10 @@ static int files_insert(struct conf_files *f, const char *name, const char *path
 		else
 			lo = mid + 1;
 	}
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		struct conf_file *v = reallocarray(f->v, cap, sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		f->v = v;
-		f->cap = cap;
-	}
+	v = mt_grow(f->v, &f->cap, f->n + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	f->v = v;
 	cf.name = strdup(name);
 	cf.path = strdup(path);
 	if (!cf.name || !cf.path) {

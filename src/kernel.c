@@ -421,15 +421,12 @@ static int read_proc_modules(struct modtool_ctx *ctx, char **textp, size_t *lenp
 
 static int loaded_add(struct modtool_loaded *list, struct loaded_entry *e)
 {
-	if (list->count == list->capacity) {
-		size_t cap = list->capacity ? list->capacity * 2 : 64;
-		struct loaded_entry *p = reallocarray(list->entries, cap, sizeof(*p));
+	struct loaded_entry *p = mt_grow(list->entries, &list->capacity, list->count + 1,
+					  sizeof(*p));
 
-		if (!p)
-			return -ENOMEM;
-		list->entries = p;
-		list->capacity = cap;
-	}
+	if (!p)
+		return -ENOMEM;
+	list->entries = p;
 	list->entries[list->count++] = *e;
 	return 0;
 }

@@ -20,19 +20,12 @@ struct modtool_info {
 
 static int info_reserve(struct modtool_info *info, size_t more)
 {
-	struct info_entry *e;
-	size_t cap;
+	struct info_entry *e = mt_grow(info->entries, &info->capacity, info->count + more,
+				       sizeof(*e));
 
-	if (info->count + more <= info->capacity)
-		return 0;
-	cap = info->capacity ? info->capacity * 2 : 16;
-	while (cap < info->count + more)
-		cap *= 2;
-	e = reallocarray(info->entries, cap, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
 	info->entries = e;
-	info->capacity = cap;
 	return 0;
 }
 

@@ -489,15 +489,11 @@ static int list_append(void *data, const struct mt_msym_entry *e)
 {
 	struct modtool_symbols *list = data;
 
-	if (list->n == list->cap) {
-		size_t cap = list->cap ? list->cap * 2 : 64;
-		void *p = reallocarray(list->e, cap, sizeof(list->e[0]));
+	void *p = mt_grow(list->e, &list->cap, list->n + 1, sizeof(list->e[0]));
 
-		if (!p)
-			return -ENOMEM;
-		list->e = p;
-		list->cap = cap;
-	}
+	if (!p)
+		return -ENOMEM;
+	list->e = p;
 	list->e[list->n].name = strndup(e->name, e->len);
 	if (!list->e[list->n].name)
 		return -ENOMEM;

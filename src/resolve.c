@@ -56,23 +56,20 @@ static char *visit_key(const char *name, const char *alias)
 /* Mark @key visited: 1 when it was new, 0 when seen before. */
 static int visit(struct modtool_plan *plan, char *key)
 {
+	char **v;
+
 	for (size_t i = 0; i < plan->nvisited; i++) {
 		if (mt_streq(plan->visited[i], key)) {
 			free(key);
 			return 0;
 		}
 	}
-	if (plan->nvisited == plan->visited_cap) {
-		size_t cap = plan->visited_cap ? plan->visited_cap * 2 : 16;
-		char **v = reallocarray(plan->visited, cap, sizeof(*v));
-
-		if (!v) {
-			free(key);
-			return -ENOMEM;
-		}
-		plan->visited = v;
-		plan->visited_cap = cap;
+	v = mt_grow(plan->visited, &plan->visited_cap, plan->nvisited + 1, sizeof(*v));
+	if (!v) {
+		free(key);
+		return -ENOMEM;
 	}
+	plan->visited = v;
 	plan->visited[plan->nvisited++] = key;
 	return 1;
 }
@@ -219,15 +216,10 @@ static int add_step(struct modtool_plan *plan, struct modtool_module *mod, const
 	int err;
 
 	free(key);
-	if (plan->count == plan->cap) {
-		size_t cap = plan->cap ? plan->cap * 2 : 16;
-
-		s = reallocarray(plan->steps, cap, sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		plan->steps = s;
-		plan->cap = cap;
-	}
+	s = mt_grow(plan->steps, &plan->cap, plan->count + 1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	plan->steps = s;
 	s = &plan->steps[plan->count];
 	*s = (struct step){ .mod = modtool_module_ref(mod), .reason = reason };
 	plan->count++;
