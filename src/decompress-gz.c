@@ -21,7 +21,7 @@ int mt_decompress_gzip(const uint8_t *in, size_t in_size, struct mt_decompressed
 		       const char **why)
 {
 	z_stream zs = { 0 };
-	size_t capacity = 0, total = 0;
+	size_t total = 0;
 	int r, err = 0;
 
 	if (mt_dlib_load(&gz_lib) < 0) {
@@ -39,17 +39,17 @@ int mt_decompress_gzip(const uint8_t *in, size_t in_size, struct mt_decompressed
 
 			zs.avail_in = used > (1u << 30) ? (1u << 30) : (uInt)used;
 		}
-		if (total == capacity) {
-			err = mt_decompressed_grow(out, &capacity, in_size * 4);
+		if (total == out->capacity) {
+			err = mt_decompressed_grow(out, in_size * 4);
 			if (err < 0) {
 				*why = err == -EFBIG ? "decompressed size exceeds 1 GiB" : NULL;
 				goto out;
 			}
 		}
 		zs.next_out = out->data + total;
-		zs.avail_out = (uInt)(capacity - total);
+		zs.avail_out = (uInt)(out->capacity - total);
 		r = gz.inflate(&zs, Z_NO_FLUSH);
-		total = capacity - zs.avail_out;
+		total = out->capacity - zs.avail_out;
 		if (r == Z_STREAM_END) {
 			/* concatenated gzip members are one file, as gunzip reads them */
 			if ((const uint8_t *)zs.next_in == in + in_size && zs.avail_in == 0)

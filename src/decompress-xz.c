@@ -85,7 +85,6 @@ static int xz_decode_stream(const uint8_t *in, size_t in_size, struct mt_decompr
 			    const char **why)
 {
 	lzma_stream strm = LZMA_STREAM_INIT;
-	size_t capacity = 0;
 	lzma_ret r;
 	int err;
 
@@ -99,13 +98,13 @@ static int xz_decode_stream(const uint8_t *in, size_t in_size, struct mt_decompr
 	do {
 		if (strm.avail_out == 0) {
 			/* modules compress about 4:1; start near the final size */
-			err = mt_decompressed_grow(out, &capacity, in_size * 4);
+			err = mt_decompressed_grow(out, in_size * 4);
 			if (err < 0) {
 				*why = err == -EFBIG ? "decompressed size exceeds 1 GiB" : NULL;
 				goto out;
 			}
 			strm.next_out = out->data + strm.total_out;
-			strm.avail_out = capacity - strm.total_out;
+			strm.avail_out = out->capacity - strm.total_out;
 		}
 		r = xz.code(&strm, strm.avail_in ? LZMA_RUN : LZMA_FINISH);
 	} while (r == LZMA_OK);
@@ -244,9 +243,9 @@ static int xz_decode_indexed(const uint8_t *in, size_t in_size, const lzma_index
 		*why = xz_why;
 		return -EFBIG;
 	}
-	out->data = malloc(size ? size : 1);
-	if (!out->data)
-		return -ENOMEM;
+	err = mt_decompressed_reserve(out, size);
+	if (err < 0)
+		return err;
 	err = xz_decode_exact(in, in_size, out->data, size,
 			      own_check ? LZMA_IGNORE_CHECK : 0, why);
 	if (!err && own_check)

@@ -32,7 +32,7 @@ int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed
 {
 	ZSTD_inBuffer ib = { in, in_size, 0 };
 	ZSTD_outBuffer ob = { NULL, 0, 0 };
-	size_t capacity = 0, ret = 1;
+	size_t ret = 1;
 	ZSTD_DStream *ds;
 	int err = 0;
 
@@ -48,13 +48,13 @@ int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed
 	/* ret == 0 marks a finished frame; more input means another frame follows */
 	while (ib.pos < ib.size || ret != 0) {
 		if (ob.pos == ob.size) {
-			err = mt_decompressed_grow(out, &capacity, in_size * 4);
+			err = mt_decompressed_grow(out, in_size * 4);
 			if (err < 0) {
 				*why = err == -EFBIG ? "decompressed size exceeds 1 GiB" : NULL;
 				goto out;
 			}
 			ob.dst = out->data;
-			ob.size = capacity;
+			ob.size = out->capacity;
 		}
 		ret = zs.decompress(ds, &ob, &ib);
 		if (zs.is_error(ret)) {

@@ -380,19 +380,6 @@ static const char *parse_image(const uint8_t *data, size_t size, struct mt_dm_re
 
 /* ---- opening the file --------------------------------------------------- */
 
-struct format {
-	uint8_t magic[6];
-	size_t len;
-	mt_decompress_fn fn;
-	const char *name;
-};
-
-static const struct format formats[] = {
-	{ { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, 6, mt_decompress_xz, "xz" },
-	{ { 0x28, 0xb5, 0x2f, 0xfd }, 4, mt_decompress_zstd, "zstd" },
-	{ { 0x1f, 0x8b }, 2, mt_decompress_gzip, "gzip" },
-};
-
 static void set_problem(struct mt_dm_module *m, const char *what, const char *why)
 {
 	char *s = NULL;
@@ -404,16 +391,8 @@ static void set_problem(struct mt_dm_module *m, const char *what, const char *wh
 	m->problem = s;
 }
 
-static const struct format *format_of(const uint8_t *head, uint64_t size)
-{
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (size >= formats[i].len && memcmp(head, formats[i].magic, formats[i].len) == 0)
-			return &formats[i];
-	return NULL;
-}
-
 static void parse_compressed(struct mt_dm_module *m, struct mt_dm_reader *r,
-			     const struct format *fmt)
+			     enum mt_compression comp)
 {
 	struct mt_decompressed out = { 0 };
 	const char *why = NULL;
@@ -422,20 +401,20 @@ static void parse_compressed(struct mt_dm_module *m, struct mt_dm_reader *r,
 		set_problem(m, r->why, NULL);
 		return;
 	}
-	if (fmt->fn(r->buf, (size_t)r->size, &out, &why) < 0) {
-		set_problem(m, fmt->name, why ? why : "cannot decompress");
-		free(out.data);
+	if (mt_decompressor_of(comp)(r->buf, (size_t)r->size, &out, &why) < 0) {
+		set_problem(m, mt_compression_name(comp), why ? why : "cannot decompress");
+		mt_decompressed_release(&out);
 		return;
 	}
 	why = parse_image(out.data, out.size, r, false, &m->rec);
-	free(out.data);
+	mt_decompressed_release(&out);
 	if (why)
 		set_problem(m, why, NULL);
 }
 
 static void parse_open(struct mt_dm_module *m, struct mt_dm_reader *r)
 {
-	const struct format *fmt;
+	enum mt_compression comp;
 	const char *why;
 
 	r->n_loaded = 0;
@@ -444,9 +423,9 @@ static void parse_open(struct mt_dm_module *m, struct mt_dm_reader *r)
 		set_problem(m, r->why, NULL);
 		return;
 	}
-	fmt = format_of(r->buf, r->size);
-	if (fmt) {
-		parse_compressed(m, r, fmt);
+	comp = mt_compression_detect(r->buf, r->size < HEAD_SIZE ? r->size : HEAD_SIZE);
+	if (comp != MT_COMPRESSION_NONE) {
+		parse_compressed(m, r, comp);
 		return;
 	}
 	if (!load_tables(r)) {

@@ -37,7 +37,14 @@ const char *mt_compression_name(enum mt_compression c)
 	return f ? f->name : NULL;
 }
 
-static enum mt_compression detect_compression(const uint8_t *magic, size_t len)
+mt_decompress_fn mt_decompressor_of(enum mt_compression c)
+{
+	const struct compression_format *f = format_of(c);
+
+	return f ? f->decompress : NULL;
+}
+
+enum mt_compression mt_compression_detect(const uint8_t *magic, size_t len)
 {
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (len >= formats[i].magic_len &&
@@ -104,7 +111,7 @@ int mt_file_open(struct modtool_ctx *ctx, const char *path, struct mt_file **fil
 		mt_file_free(file);
 		return (int)n;
 	}
-	file->compression = detect_compression(magic, n);
+	file->compression = mt_compression_detect(magic, n);
 	*filep = file;
 	return 0;
 }
@@ -150,13 +157,14 @@ static int load_compressed(struct mt_file *file)
 	err = fmt->decompress(in, in_size, &out, &why);
 	munmap((void *)in, in_size);
 	if (err < 0) {
-		free(out.data);
+		mt_decompressed_release(&out);
 		mt_err(file->ctx, "%s: %s data: %s\n", file->path, fmt->name,
 		       why ? why : strerror(-err));
 		return err;
 	}
 	file->data = out.data;
 	file->size = out.size;
+	file->map_size = out.capacity;
 	file->mapped = false;
 	return 0;
 }
@@ -174,6 +182,7 @@ int mt_file_load(struct mt_file *file)
 		err = map_file(file, &file->data, &file->size);
 		if (err < 0)
 			mt_err(file->ctx, "%s: %s\n", file->path, strerror(-err));
+		file->map_size = file->size;
 		file->mapped = true;
 	}
 	file->load_err = err;
@@ -184,33 +193,55 @@ void mt_file_free(struct mt_file *file)
 {
 	if (!file)
 		return;
-	if (file->data) {
-		if (file->mapped)
-			munmap((void *)file->data, file->size);
-		else
-			free((void *)file->data);
-	}
+	if (file->data)
+		munmap((void *)file->data, file->map_size);
 	if (file->fd >= 0)
 		close(file->fd);
 	free(file->path);
 	free(file);
 }
 
-int mt_decompressed_grow(struct mt_decompressed *out, size_t *capacity, size_t hint)
+int mt_decompressed_reserve(struct mt_decompressed *out, size_t size)
 {
-	size_t want = *capacity ? *capacity * 2 : hint;
-	uint8_t *p;
+	void *p;
 
-	if (*capacity >= MT_MAX_MODULE_SIZE)
+	if (size > MT_MAX_MODULE_SIZE)
+		return -EFBIG;
+	/* a zero-length mapping is refused: keep one page for an empty stream */
+	p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	out->data = p;
+	out->capacity = size ? size : 1;
+	return 0;
+}
+
+int mt_decompressed_grow(struct mt_decompressed *out, size_t hint)
+{
+	size_t want = out->capacity ? out->capacity * 2 : hint;
+	void *p;
+
+	if (out->capacity >= MT_MAX_MODULE_SIZE)
 		return -EFBIG;
 	if (want < 64 * 1024)
 		want = 64 * 1024;
 	if (want > MT_MAX_MODULE_SIZE)
 		want = MT_MAX_MODULE_SIZE;
-	p = realloc(out->data, want);
-	if (!p)
+	if (!out->data)
+		return mt_decompressed_reserve(out, want);
+	p = mremap(out->data, out->capacity, want, MREMAP_MAYMOVE);
+	if (p == MAP_FAILED)
 		return -ENOMEM;
 	out->data = p;
-	*capacity = want;
+	out->capacity = want;
 	return 0;
+}
+
+void mt_decompressed_release(struct mt_decompressed *out)
+{
+	if (out->data)
+		munmap(out->data, out->capacity);
+	out->data = NULL;
+	out->size = out->capacity = 0;
 }

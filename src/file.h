@@ -27,7 +27,8 @@ struct mt_file {
 	enum mt_compression compression;
 	const uint8_t *data;	/* contents, decompressed; NULL until loaded */
 	size_t size;
-	bool mapped;		/* data is an mmap of the file, else malloc()ed */
+	size_t map_size;	/* length of the mapping behind data */
+	bool mapped;		/* data maps the file, else decompressed */
 	int load_err;		/* first load's result, so errors are logged once */
 	bool load_tried;
 };
@@ -40,21 +41,34 @@ void mt_file_free(struct mt_file *file);
 /* "gzip", "xz", "zstd" (the kernel's /sys/module/compression names) or NULL. */
 const char *mt_compression_name(enum mt_compression c);
 
+/* The format whose magic bytes start @head (@len bytes of the file). */
+enum mt_compression mt_compression_detect(const uint8_t *head, size_t len);
+
 /*
- * A decompressor reads the compressed bytes @in and returns a malloc()ed
- * buffer of at most MT_MAX_MODULE_SIZE bytes; on error it sets *why.
+ * A decompressor reads the compressed bytes @in into @out, at most
+ * MT_MAX_MODULE_SIZE bytes; on error it sets *why.  The output is an
+ * anonymous mapping grown with mremap(): no copy on growth and no page
+ * resident before it is written, so a bomb costs the bytes it produced, not
+ * one and a half times that as a doubling realloc() would.  Release it with
+ * mt_decompressed_release() whether the call succeeded or not.
  */
 struct mt_decompressed {
 	uint8_t *data;
-	size_t size;
+	size_t size;		/* bytes produced */
+	size_t capacity;	/* bytes mapped */
 };
 typedef int (*mt_decompress_fn)(const uint8_t *in, size_t in_size,
 				struct mt_decompressed *out, const char **why);
+/* The decompressor of @c, NULL for MT_COMPRESSION_NONE. */
+mt_decompress_fn mt_decompressor_of(enum mt_compression c);
 int mt_decompress_gzip(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
 int mt_decompress_xz(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
 int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
 
-/* Output buffer growth shared by the decompressors: -EFBIG past the cap. */
-int mt_decompressed_grow(struct mt_decompressed *out, size_t *capacity, size_t hint);
+/* Growth shared by the decompressors: twice the capacity, else @hint; -EFBIG past the cap. */
+int mt_decompressed_grow(struct mt_decompressed *out, size_t hint);
+/* Map exactly @size bytes (a size the stream declared, within the cap). */
+int mt_decompressed_reserve(struct mt_decompressed *out, size_t size);
+void mt_decompressed_release(struct mt_decompressed *out);
 
 #endif

@@ -79,6 +79,8 @@ run_case() {
 		outcome=hang verdict=FAIL detail="no answer in ${t}s"
 	elif [ $rc -ge 125 ]; then
 		outcome=crash verdict=FAIL detail="exit status $rc"
+	elif grep -qE 'AddressSanitizer: hard rss limit|AddressSanitizer:? (allocator is )?out of memory' "$out.err"; then
+		outcome=memory verdict=FAIL detail=$(grep -m1 -E 'AddressSanitizer' "$out.err")
 	elif grep -qE 'ERROR: (Address|Leak|Memory|Thread)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer' "$out.err"; then
 		outcome=sanitizer verdict=FAIL detail=$(grep -m1 -E 'Sanitizer|runtime error' "$out.err")
 	elif [ "$expect" = ok ] && [ $rc -ne 0 ]; then

@@ -180,7 +180,7 @@ static void expect_decodes_to(const struct blob *in, const void *want, size_t wa
 		fail_msg("decode failed: %d (%s)", err, why ? why : "?");
 	assert_int_equal(out.size, want_len);
 	assert_memory_equal(out.data, want, want_len);
-	free(out.data);
+	mt_decompressed_release(&out);
 }
 
 /* Decoding fails cleanly; returns the error and copies the reason. */
@@ -190,7 +190,7 @@ static int expect_error(const struct blob *in, char *reason, size_t reason_size)
 	const char *why;
 	int err = decode(in, &out, &why);
 
-	free(out.data);
+	mt_decompressed_release(&out);
 	if (err == 0)
 		fail_msg("broken input of %zu bytes decoded", in->len);
 	if (reason)
