@@ -8,7 +8,12 @@
 #include "internal.h"
 #include "modprobe-config.h"
 
-/* isspace() of the C locale, without a call per character. */
+/* The bytes the word reader acts on: quotes, isspace() of the C locale, '.', '=' and NUL. */
+static const bool acts_on[256] = {
+	['\0'] = true, ['"'] = true, ['.'] = true, ['='] = true, [' '] = true,
+	['\t'] = true, ['\n'] = true, ['\v'] = true, ['\f'] = true, ['\r'] = true,
+};
+
 static bool is_space(char c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r');
@@ -87,6 +92,9 @@ int mt_config_parse_cmdline(struct modtool_ctx *ctx, struct mt_config *cfg, cons
 	for (size_t i = 0; i <= len && err == 0; i++) {
 		char c = s[i];
 
+		/* any other byte changes nothing: most of a command line */
+		if (!acts_on[(unsigned char)c])
+			continue;
 		if (c == '"') {
 			quoted = !quoted;
 			if (quoted && st == ST_MODNAME && s + i == modname) {

@@ -10,20 +10,52 @@
 #include "internal.h"
 #include "modprobe-config.h"
 
+/* Byte classes of the line reader, one table lookup a byte. */
+enum {
+	C_END = 1,	/* NUL */
+	C_BLANK = 2,	/* ' ' '\t': kmod's strtok_r() delimiters */
+	C_SPACE = 4,	/* isspace() of the C locale: softdep and weakdep names */
+	C_NAME = 8,	/* what mt_underscores() looks at: '-' '[' ']' */
+	C_GLOB = 16,	/* fnmatch(3) specials: '*' '?' '[' '\\' */
+};
+
+static const uint8_t byte_class[256] = {
+	['\0'] = C_END,
+	[' '] = C_BLANK | C_SPACE, ['\t'] = C_BLANK | C_SPACE,
+	['\n'] = C_SPACE, ['\v'] = C_SPACE, ['\f'] = C_SPACE, ['\r'] = C_SPACE,
+	['-'] = C_NAME, [']'] = C_NAME, ['['] = C_NAME | C_GLOB,
+	['*'] = C_GLOB, ['?'] = C_GLOB, ['\\'] = C_GLOB,
+};
+
+static inline unsigned int class_of(char c)
+{
+	return byte_class[(unsigned char)c];
+}
+
 int mt_underscores(char *s)
 {
+	int glob = 0;
+
 	for (size_t i = 0; s[i]; i++) {
+		unsigned int c = class_of(s[i]);
+
+		if (!(c & (C_NAME | C_GLOB)))
+			continue;
+		if (c & C_GLOB)
+			glob = 1;
 		if (s[i] == '-') {
 			s[i] = '_';
 		} else if (s[i] == ']') {
 			return -EINVAL;
 		} else if (s[i] == '[') {
-			i += strcspn(s + i, "]");
-			if (!s[i])
+			char *close = strchr(s + i, ']');
+
+			if (!close)
 				return -EINVAL;
+			i = close - s;
 		}
 	}
-	return 0;
+	return glob;
 }
 
 struct line_ctx {
@@ -33,29 +65,18 @@ struct line_ctx {
 	unsigned int line;
 };
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* kmod splits softdep and weakdep names on isspace() of the C locale. */
-static bool is_space(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/* strtok_r over " \t" as kmod tokenizes: NUL-terminates the token. */
-static char *next_token(char **save)
+/* Skip bytes of class @skip, then cut a token ending at a byte of class @stop (or NUL). */
+static char *cut_token(char **save, unsigned int skip, unsigned int stop)
 {
 	char *s = *save, *end;
 
-	while (is_blank(*s))
+	while (class_of(*s) & skip)
 		s++;
 	if (!*s) {
 		*save = s;
 		return NULL;
 	}
-	for (end = s; *end && !is_blank(*end); end++)
+	for (end = s + 1; !(class_of(*end) & (stop | C_END)); end++)
 		;
 	if (*end)
 		*end++ = '\0';
@@ -63,119 +84,164 @@ static char *next_token(char **save)
 	return s;
 }
 
-static int add(struct line_ctx *lc, enum modtool_config_kind kind, const char *key,
-	       const char *value)
+/* strtok_r over " \t" as kmod tokenizes: NUL-terminates the token. */
+static char *next_token(char **save)
 {
-	return mt_config_add(lc->cfg, kind, &(struct mt_config_entry){
-		.key = key, .value = value, .file = lc->file, .line = lc->line });
+	return cut_token(save, C_BLANK, C_BLANK);
 }
 
-/* The next name of a softdep or weakdep list, cut in place. */
+/* The next name of a softdep or weakdep list (kmod splits on isspace()), cut in place. */
 static char *next_name(char **save)
 {
-	char *s = *save, *end;
-
-	while (is_space(*s))
-		s++;
-	if (!*s)
-		return NULL;
-	for (end = s; *end && !is_space(*end); end++)
-		;
-	*save = *end ? end + 1 : end;
-	*end = '\0';
-	return s;
+	return cut_token(save, C_SPACE, C_SPACE);
 }
 
-/* The next word at or after @s of a list already cut by next_name(), or @end. */
-static char *word(char *s, char *end)
+static int add(struct line_ctx *lc, enum modtool_config_kind kind, const char *key,
+	       const char *value, bool glob)
 {
-	while (s < end && (!*s || is_space(*s)))
-		s++;
-	return s;
+	return mt_config_add(lc->cfg, kind, &(struct mt_config_entry){
+		.key = key, .value = value, .file = lc->file, .line = lc->line, .glob = glob });
 }
 
 /* Which list a softdep word starts: 0 pre, 1 post, -1 a name. */
 static int softdep_marker(const char *s)
 {
-	if (s[0] == 'p' && s[1] == 'r' && s[2] == 'e' && s[3] == ':' && !s[4])
+	if (s[0] != 'p' || s[1] == '\0')
+		return -1;
+	if (s[1] == 'r' && s[2] == 'e' && s[3] == ':' && !s[4])
 		return 0;
-	if (s[0] == 'p' && s[1] == 'o' && memcmp(s, "post:", 6) == 0)
+	if (s[1] == 'o' && s[2] == 's' && s[3] == 't' && s[4] == ':' && !s[5])
 		return 1;
 	return -1;
 }
 
-/*
- * A softdep line's names, pre ones first (names before any "pre:"/"post:"
- * are dropped, as kmod does).  kmod prints the pre names as the stretch of
- * its buffer from the first pre name to the last, so post names written
- * between two pre groups show up among the pre ones, and "post:" follows
- * without a space: kept for `-c`.  Two passes over the words cut in place.
- */
-static int parse_softdep(struct line_ctx *lc, const char *name, char *rest)
-{
-	size_t len = strlen(rest), ntok = 0, n[2] = { 0, 0 }, vlen = 0;
-	char *first[2] = { NULL, NULL }, *last[2] = { NULL, NULL };
-	char *save = rest, *s, *end = rest + len, *value;
-	const char **deps;
-	int mode = -1;
+/* The names of a softdep line in line order, each with the list it belongs to. */
+struct softdep_words {
+	char **name;
+	unsigned char *mode;
+	size_t n, cap;
+	char *stack_name[64];
+	unsigned char stack_mode[64];
+};
 
-	while ((s = next_name(&save))) {
+static int words_push(struct softdep_words *w, char *s, int mode)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap * 2;
+		bool on_stack = w->name == w->stack_name;
+		char **name = malloc(cap * sizeof(*name));
+		unsigned char *m = malloc(cap);
+
+		if (!name || !m) {
+			free(name);
+			free(m);
+			return -ENOMEM;
+		}
+		memcpy(name, w->name, w->n * sizeof(*name));
+		memcpy(m, w->mode, w->n);
+		if (!on_stack) {
+			free(w->name);
+			free(w->mode);
+		}
+		w->name = name;
+		w->mode = m;
+		w->cap = cap;
+	}
+	w->name[w->n] = s;
+	w->mode[w->n++] = (unsigned char)mode;
+	return 0;
+}
+
+static void words_free(struct softdep_words *w)
+{
+	if (w->name != w->stack_name) {
+		free(w->name);
+		free(w->mode);
+	}
+}
+
+/*
+ * "pre: " or "post: " and the stretch of names from the first of list @m to
+ * its last, whatever list those between belong to: kmod prints the stretch
+ * of its buffer, so post names written between two pre groups show up among
+ * the pre ones (kept for `-c`).  Returns the end of what was written.
+ */
+static char *softdep_stretch(char *out, const struct softdep_words *w, int m)
+{
+	size_t first = w->n, last = 0;
+
+	for (size_t i = 0; i < w->n; i++) {
+		if (w->mode[i] != m)
+			continue;
+		if (first == w->n)
+			first = i;
+		last = i;
+	}
+	if (first == w->n)
+		return out;
+	out = stpcpy(out, m ? "post: " : "pre: ");
+	for (size_t i = first; i <= last; i++) {
+		if (i > first)
+			*out++ = ' ';
+		out = stpcpy(out, w->name[i]);
+	}
+	return out;
+}
+
+/*
+ * A softdep line: its names, pre ones first, each list in line order (names
+ * before any "pre:"/"post:" are dropped, as kmod does), and the value `-c`
+ * prints: the pre stretch, then "post:" with no space before it.  One pass
+ * over the bytes; the names stay where they were cut.
+ */
+static int cut_softdep(struct mt_config *cfg, struct mt_config_entry *e, char *rest)
+{
+	struct softdep_words w;
+	size_t len = 0, n[2] = { 0, 0 }, j[2];
+	char *save = rest, *s, *value;
+	const char **deps;
+	int mode = -1, err = 0;
+
+	w.name = w.stack_name;
+	w.mode = w.stack_mode;
+	w.n = 0;
+	w.cap = sizeof(w.stack_mode);
+	while (err == 0 && (s = next_name(&save))) {
 		int m = softdep_marker(s);
 
-		if (m >= 0) {
+		if (m >= 0)
 			mode = m;
-			continue;
-		}
-		if (mode < 0)
-			continue;
-		if (!first[mode])
-			first[mode] = s;
-		last[mode] = s;
-		n[mode]++;
-		ntok++;
+		else if (mode >= 0)
+			err = words_push(&w, s, mode);
 	}
-	deps = mt_config_alloc(lc->cfg, ntok * sizeof(*deps) + len + 16);
-	if (!deps)
+	for (size_t i = 0; i < w.n; i++) {
+		n[w.mode[i]]++;
+		len += strlen(w.name[i]) + 1;
+	}
+	deps = err ? NULL : mt_config_alloc(cfg, w.n * sizeof(*deps) + 2 * len + 16);
+	if (!deps) {
+		words_free(&w);
 		return -ENOMEM;
-	value = (char *)(deps + ntok);
-	/* deps: pre names then post names, each in line order */
-	for (int m = 0, j = 0; m < 2; m++) {
-		mode = -1;
-		for (s = word(rest, end); s < end; s = word(s + strlen(s) + 1, end)) {
-			if (softdep_marker(s) >= 0)
-				mode = softdep_marker(s);
-			else if (mode == m)
-				deps[j++] = s;
-		}
 	}
-	/* value: each list's stretch of names, markers left out */
-	for (int m = 0; m < 2; m++) {
-		bool sep = false;
-
-		if (!n[m])
-			continue;
-		memcpy(value + vlen, m ? "post: " : "pre: ", m ? 6 : 5);
-		vlen += m ? 6 : 5;
-		for (s = first[m]; s <= last[m]; s = word(s + strlen(s) + 1, end)) {
-			if (softdep_marker(s) >= 0)
-				continue;
-			if (sep)
-				value[vlen++] = ' ';
-			vlen = stpcpy(value + vlen, s) - value;
-			sep = true;
-		}
-	}
-	value[vlen] = '\0';
-	return mt_config_add(lc->cfg, MODTOOL_CONFIG_SOFTDEP, &(struct mt_config_entry){
-		.key = name, .value = value, .deps = deps, .npre = n[0], .npost = n[1],
-		.file = lc->file, .line = lc->line });
+	j[0] = 0;
+	j[1] = n[0];
+	for (size_t i = 0; i < w.n; i++)
+		deps[j[w.mode[i]]++] = w.name[i];
+	value = (char *)(deps + w.n);
+	*softdep_stretch(softdep_stretch(value, &w, 0), &w, 1) = '\0';
+	words_free(&w);
+	e->value = value;
+	e->deps = deps;
+	e->npre = n[0];
+	e->npost = n[1];
+	return 0;
 }
 
 /* weakdep MOD NAMES...: printed by -c as the names joined by single spaces. */
-static int parse_weakdep(struct line_ctx *lc, const char *name, char *rest)
+static int cut_weakdep(struct mt_config *cfg, struct mt_config_entry *e, char *rest)
 {
 	size_t len = strlen(rest), ntok = 0, vlen = 0;
-	const char **deps = mt_config_alloc(lc->cfg, (len / 2 + 1) * sizeof(*deps) + len + 1);
+	const char **deps = mt_config_alloc(cfg, (len / 2 + 1) * sizeof(*deps) + len + 1);
 	char *value, *s, *save = rest;
 
 	if (!deps)
@@ -188,9 +254,24 @@ static int parse_weakdep(struct line_ctx *lc, const char *name, char *rest)
 		deps[ntok++] = s;
 	}
 	value[vlen] = '\0';
-	return mt_config_add(lc->cfg, MODTOOL_CONFIG_WEAKDEP, &(struct mt_config_entry){
-		.key = name, .value = value, .deps = deps, .npre = ntok,
-		.file = lc->file, .line = lc->line });
+	e->value = value;
+	e->deps = deps;
+	e->npre = ntok;
+	return 0;
+}
+
+int mt_config_entry_ready(struct mt_config *cfg, enum modtool_config_kind kind,
+			  struct mt_config_entry *e)
+{
+	int err;
+
+	if (!e->list)
+		return 0;
+	err = kind == MODTOOL_CONFIG_SOFTDEP ? cut_softdep(cfg, e, e->list)
+					     : cut_weakdep(cfg, e, e->list);
+	if (err == 0)
+		e->list = NULL;
+	return err;
 }
 
 static int bad_line(struct line_ctx *lc, const char *cmd)
@@ -205,31 +286,37 @@ enum command {
 	/* the others are enum modtool_config_kind */
 };
 
-/* A directive's kind by its name, told by length and bytes without a string compare each. */
+/* A directive's kind by its name: one compare, chosen by the first byte. */
 static int command_kind(const char *cmd)
 {
-	static const struct {
-		const char *name;
-		int kind;
-	} commands[] = {
-		{ "alias", MODTOOL_CONFIG_ALIAS },	{ "blacklist", MODTOOL_CONFIG_BLACKLIST },
-		{ "options", MODTOOL_CONFIG_OPTIONS },	{ "install", MODTOOL_CONFIG_INSTALL },
-		{ "remove", MODTOOL_CONFIG_REMOVE },	{ "softdep", MODTOOL_CONFIG_SOFTDEP },
-		{ "weakdep", MODTOOL_CONFIG_WEAKDEP },	{ "include", CMD_DEPRECATED },
-		{ "config", CMD_DEPRECATED },
-	};
-
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (cmd[0] == commands[i].name[0] && mt_streq(cmd, commands[i].name))
-			return commands[i].kind;
-	return CMD_BAD;
+	switch (cmd[0]) {
+	case 'a':
+		return mt_streq(cmd, "alias") ? MODTOOL_CONFIG_ALIAS : CMD_BAD;
+	case 'b':
+		return mt_streq(cmd, "blacklist") ? MODTOOL_CONFIG_BLACKLIST : CMD_BAD;
+	case 'o':
+		return mt_streq(cmd, "options") ? MODTOOL_CONFIG_OPTIONS : CMD_BAD;
+	case 'i':
+		return mt_streq(cmd, "install") ? MODTOOL_CONFIG_INSTALL :
+		       mt_streq(cmd, "include") ? CMD_DEPRECATED : CMD_BAD;
+	case 'r':
+		return mt_streq(cmd, "remove") ? MODTOOL_CONFIG_REMOVE : CMD_BAD;
+	case 's':
+		return mt_streq(cmd, "softdep") ? MODTOOL_CONFIG_SOFTDEP : CMD_BAD;
+	case 'w':
+		return mt_streq(cmd, "weakdep") ? MODTOOL_CONFIG_WEAKDEP : CMD_BAD;
+	case 'c':
+		return mt_streq(cmd, "config") ? CMD_DEPRECATED : CMD_BAD;
+	default:
+		return CMD_BAD;
+	}
 }
 
 /* One logical line, cut in place: returns -ENOMEM only; bad lines are logged and skipped. */
 static int parse_line(struct line_ctx *lc, char *line)
 {
 	char *save = line, *cmd, *name, *arg;
-	int kind;
+	int kind, glob;
 
 	if (line[0] == '\0' || line[0] == '#')
 		return 0;
@@ -245,24 +332,26 @@ static int parse_line(struct line_ctx *lc, char *line)
 	name = next_token(&save);
 	if (kind == MODTOOL_CONFIG_ALIAS) {
 		arg = next_token(&save);
-		if (!name || !arg || mt_underscores(name) < 0 || mt_underscores(arg) < 0)
+		if (!name || !arg || (glob = mt_underscores(name)) < 0 || mt_underscores(arg) < 0)
 			return bad_line(lc, cmd);
-		return add(lc, MODTOOL_CONFIG_ALIAS, name, arg);
+		return add(lc, MODTOOL_CONFIG_ALIAS, name, arg, glob);
 	}
 	if (kind == MODTOOL_CONFIG_BLACKLIST) {
-		if (!name || mt_underscores(name) < 0)
+		if (!name || (glob = mt_underscores(name)) < 0)
 			return bad_line(lc, cmd);
-		return add(lc, MODTOOL_CONFIG_BLACKLIST, name, NULL);
+		return add(lc, MODTOOL_CONFIG_BLACKLIST, name, NULL, glob);
 	}
 	/* the rest of the line, as strtok_r(NULL, "") gives it */
 	arg = name && *save ? save : NULL;
-	if (kind == CMD_BAD || !arg || mt_underscores(name) < 0)
+	if (kind == CMD_BAD || !arg || (glob = mt_underscores(name)) < 0)
 		return bad_line(lc, cmd);
 	switch (kind) {
 	case MODTOOL_CONFIG_SOFTDEP:
-		return parse_softdep(lc, name, arg);
 	case MODTOOL_CONFIG_WEAKDEP:
-		return parse_weakdep(lc, name, arg);
+		/* cut when asked for: value "" until then, never NULL */
+		return mt_config_add(lc->cfg, kind, &(struct mt_config_entry){
+			.key = name, .value = "", .list = arg, .file = lc->file,
+			.line = lc->line, .glob = glob });
 	case MODTOOL_CONFIG_OPTIONS:
 		for (char *t = arg; (t = strchr(t, '\t')); t++)
 			*t = ' ';
@@ -270,7 +359,7 @@ static int parse_line(struct line_ctx *lc, char *line)
 	default:
 		break;
 	}
-	return add(lc, kind, name, arg);
+	return add(lc, kind, name, arg, glob);
 }
 
 /*

@@ -116,8 +116,7 @@ int mt_config_add(struct mt_config *cfg, enum modtool_config_kind kind,
 	if (!v)
 		return -ENOMEM;
 	l->v = v;
-	l->v[l->n] = *e;
-	l->v[l->n++].glob = e->key[strcspn(e->key, "*?[\\")] != '\0';
+	l->v[l->n++] = *e;
 	return 0;
 }
 
@@ -145,6 +144,31 @@ bool mt_config_key_matches(const char *key, const char *name)
 bool mt_config_entry_matches(const struct mt_config_entry *e, const char *name)
 {
 	return e->glob ? fnmatch(e->key, name, 0) == 0 : mt_config_streq(e->key, name);
+}
+
+int mt_config_entry_at(struct mt_config *cfg, enum modtool_config_kind kind, size_t i,
+		       const struct mt_config_entry **e)
+{
+	int err;
+
+	*e = NULL;
+	if (!cfg || (unsigned int)kind >= MODTOOL_CONFIG_KIND_COUNT || i >= cfg->kind[kind].n)
+		return -ENOENT;
+	err = mt_config_entry_ready(cfg, kind, &cfg->kind[kind].v[i]);
+	if (err == 0)
+		*e = &cfg->kind[kind].v[i];
+	return err;
+}
+
+int mt_config_softdep(struct mt_config *cfg, const char *name, const struct mt_config_entry **e)
+{
+	const struct mt_config_entry *found = mt_config_first_match(cfg, MODTOOL_CONFIG_SOFTDEP, name);
+
+	*e = NULL;
+	if (!found)
+		return 0;
+	return mt_config_entry_at(cfg, MODTOOL_CONFIG_SOFTDEP,
+				  found - cfg->kind[MODTOOL_CONFIG_SOFTDEP].v, e);
 }
 
 const struct mt_config_entry *mt_config_first_match(const struct mt_config *cfg,
@@ -463,23 +487,23 @@ MT_EXPORT size_t modtool_config_count(const struct modtool_ctx *ctx,
 	return n;
 }
 
-static const struct mt_config_entry *entry_at(const struct modtool_ctx *ctx,
-					      enum modtool_config_kind kind, size_t i)
+/* The calls take a const context: the lazy cut of a list is not a change callers see. */
+static int entry_at(const struct modtool_ctx *ctx, enum modtool_config_kind kind, size_t i,
+		    const struct mt_config_entry **e)
 {
-	size_t n;
-	const struct mt_config_entry *e = mt_config_entries(ctx ? ctx->config : NULL, kind, &n);
-
-	return i < n ? &e[i] : NULL;
+	*e = NULL;
+	return ctx ? mt_config_entry_at(ctx->config, kind, i, e) : -ENOENT;
 }
 
 MT_EXPORT int modtool_config_get(const struct modtool_ctx *ctx, enum modtool_config_kind kind,
 				 size_t i, const char **key, const char **value,
 				 const char **file, unsigned int *line)
 {
-	const struct mt_config_entry *e = entry_at(ctx, kind, i);
+	const struct mt_config_entry *e;
+	int err = entry_at(ctx, kind, i, &e);
 
-	if (!e)
-		return -ENOENT;
+	if (err < 0)
+		return err;
 	if (key)
 		*key = e->key;
 	if (value)
@@ -495,9 +519,9 @@ MT_EXPORT size_t modtool_config_get_deps(const struct modtool_ctx *ctx,
 					 enum modtool_config_kind kind, size_t i, bool post,
 					 const char *const **names)
 {
-	const struct mt_config_entry *e = entry_at(ctx, kind, i);
+	const struct mt_config_entry *e;
 
-	if (!e || !e->deps) {
+	if (entry_at(ctx, kind, i, &e) < 0 || !e->deps) {
 		*names = NULL;
 		return 0;
 	}

@@ -19,9 +19,15 @@ struct mt_config_entry {
 	const char *value;	/* as kmod's -c prints it; NULL for a blacklist line */
 	const char *const *deps;	/* softdep: pre then post; weakdep: all */
 	unsigned int npre, npost;
+	/*
+	 * softdep and weakdep: the list as written, until mt_config_entry_ready()
+	 * cuts it into deps and value (then NULL).  Most lists are never asked
+	 * for: modules.softdep alone is dozens of lines read by every modprobe.
+	 */
+	char *list;
 	const char *file;	/* "" for the kernel command line */
 	unsigned int line;	/* 0 for the kernel command line */
-	bool glob;		/* key has fnmatch(3) specials (set by mt_config_add) */
+	bool glob;		/* key has fnmatch(3) specials (mt_underscores() says) */
 };
 /* The strings of an entry live as long as its configuration (its memory, below). */
 
@@ -67,6 +73,14 @@ int mt_config_parse_cmdline(struct modtool_ctx *ctx, struct mt_config *cfg, cons
 
 const struct mt_config_entry *mt_config_entries(const struct mt_config *cfg,
 						enum modtool_config_kind kind, size_t *n);
+/* Entry @i of @kind with its softdep or weakdep list cut (see list): -ENOENT past the end. */
+int mt_config_entry_at(struct mt_config *cfg, enum modtool_config_kind kind, size_t i,
+		       const struct mt_config_entry **e);
+/* config-parse.c: cut @e's softdep or weakdep list into deps and value, once. */
+int mt_config_entry_ready(struct mt_config *cfg, enum modtool_config_kind kind,
+			  struct mt_config_entry *e);
+/* The first softdep line for @name, its list cut; *e NULL if none. */
+int mt_config_softdep(struct mt_config *cfg, const char *name, const struct mt_config_entry **e);
 
 /* First entry of @kind whose key, read as a pattern, matches @name (kmod's rule
  * for install, remove, softdep and weakdep); NULL when none. */
@@ -95,7 +109,10 @@ bool mt_config_options_apply(const struct mt_config_entry *e, const char *name, 
 int mt_config_options(const struct mt_config *cfg, const char *name, const char *alias,
 		      const char *extra, char **out);
 
-/* kmod's underscores(): '-' to '_' outside [...]; -EINVAL on a lone bracket. */
+/*
+ * kmod's underscores(): '-' to '_' outside [...]; -EINVAL on a lone
+ * bracket, else 1 when @s has fnmatch(3) specials (a pattern), 0 if not.
+ */
 int mt_underscores(char *s);
 
 #endif

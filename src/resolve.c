@@ -176,7 +176,9 @@ MT_EXPORT int modtool_resolve_softdeps(struct modtool_ctx *ctx, const char *name
 	if (!ctx || !name || !pre || !post)
 		return -EINVAL;
 	*pre = *post = NULL;
-	e = mt_config_first_match(ctx->config, MODTOOL_CONFIG_SOFTDEP, name);
+	err = mt_config_softdep(ctx->config, name, &e);
+	if (err < 0)
+		return err;
 	err = lookup_names(ctx, e ? e->deps : NULL, e ? e->npre : 0, pre);
 	if (err == 0)
 		err = lookup_names(ctx, e ? e->deps + e->npre : NULL, e ? e->npost : 0, post);

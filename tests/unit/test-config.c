@@ -41,11 +41,13 @@ static struct mt_config *parse(struct modtool_ctx **ctx, const char *text, const
 static const struct mt_config_entry *entry(struct mt_config *cfg, enum modtool_config_kind k,
 					   size_t i, size_t count)
 {
+	const struct mt_config_entry *e;
 	size_t n;
-	const struct mt_config_entry *e = mt_config_entries(cfg, k, &n);
 
+	mt_config_entries(cfg, k, &n);
 	assert_int_equal(n, count);
-	return i < n ? &e[i] : NULL;
+	assert_int_equal(mt_config_entry_at(cfg, k, i, &e), i < n ? 0 : -ENOENT);
+	return e;
 }
 
 static void test_directives(void **state)
@@ -213,12 +215,22 @@ static void test_matching(void **state)
 
 static void test_underscores(void **state)
 {
-	char a[] = "a-b[x-y]-c", b[] = "a]b", c[] = "a[b";
+	char a[] = "a-b[x-y]-c", b[] = "a]b", c[] = "a[b", d[] = "snd-hda-intel";
+	char e[] = "pci:v*d-?", f[] = "a\\-b", g[] = "[]]-x";
 
-	assert_int_equal(mt_underscores(a), 0);
+	/* 1: a pattern (fnmatch specials), 0: a plain name */
+	assert_int_equal(mt_underscores(a), 1);
 	assert_string_equal(a, "a_b[x-y]_c");
 	assert_int_equal(mt_underscores(b), -EINVAL);
 	assert_int_equal(mt_underscores(c), -EINVAL);
+	assert_int_equal(mt_underscores(d), 0);
+	assert_string_equal(d, "snd_hda_intel");
+	assert_int_equal(mt_underscores(e), 1);
+	assert_string_equal(e, "pci:v*d_?");
+	assert_int_equal(mt_underscores(f), 1);
+	assert_string_equal(f, "a\\_b");
+	/* the bracket ends at its first ']': the second one is a lone bracket */
+	assert_int_equal(mt_underscores(g), -EINVAL);
 }
 
 int main(void)
