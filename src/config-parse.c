@@ -286,30 +286,24 @@ enum command {
 	/* the others are enum modtool_config_kind */
 };
 
-/* A directive's kind by its name: one compare, chosen by the first byte. */
+/* A directive's kind by its name; the first byte spares most string compares. */
 static int command_kind(const char *cmd)
 {
-	switch (cmd[0]) {
-	case 'a':
-		return mt_streq(cmd, "alias") ? MODTOOL_CONFIG_ALIAS : CMD_BAD;
-	case 'b':
-		return mt_streq(cmd, "blacklist") ? MODTOOL_CONFIG_BLACKLIST : CMD_BAD;
-	case 'o':
-		return mt_streq(cmd, "options") ? MODTOOL_CONFIG_OPTIONS : CMD_BAD;
-	case 'i':
-		return mt_streq(cmd, "install") ? MODTOOL_CONFIG_INSTALL :
-		       mt_streq(cmd, "include") ? CMD_DEPRECATED : CMD_BAD;
-	case 'r':
-		return mt_streq(cmd, "remove") ? MODTOOL_CONFIG_REMOVE : CMD_BAD;
-	case 's':
-		return mt_streq(cmd, "softdep") ? MODTOOL_CONFIG_SOFTDEP : CMD_BAD;
-	case 'w':
-		return mt_streq(cmd, "weakdep") ? MODTOOL_CONFIG_WEAKDEP : CMD_BAD;
-	case 'c':
-		return mt_streq(cmd, "config") ? CMD_DEPRECATED : CMD_BAD;
-	default:
-		return CMD_BAD;
-	}
+	static const struct {
+		const char *name;
+		int kind;
+	} commands[] = {
+		{ "softdep", MODTOOL_CONFIG_SOFTDEP },	{ "options", MODTOOL_CONFIG_OPTIONS },
+		{ "alias", MODTOOL_CONFIG_ALIAS },	{ "blacklist", MODTOOL_CONFIG_BLACKLIST },
+		{ "install", MODTOOL_CONFIG_INSTALL },	{ "remove", MODTOOL_CONFIG_REMOVE },
+		{ "weakdep", MODTOOL_CONFIG_WEAKDEP },	{ "include", CMD_DEPRECATED },
+		{ "config", CMD_DEPRECATED },
+	};
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (cmd[0] == commands[i].name[0] && mt_streq(cmd, commands[i].name))
+			return commands[i].kind;
+	return CMD_BAD;
 }
 
 /* One logical line, cut in place: returns -ENOMEM only; bad lines are logged and skipped. */
