@@ -90,11 +90,12 @@ int mt_config_parse_cmdline(struct modtool_ctx *ctx, struct mt_config *cfg, cons
 	len = strlen(s);	/* a NUL ends the command line */
 	modname = s;
 	for (size_t i = 0; i <= len && err == 0; i++) {
-		char c = s[i];
+		char c;
 
-		/* any other byte changes nothing: most of a command line */
-		if (!acts_on[(unsigned char)c])
-			continue;
+		/* any other byte changes nothing: most of a command line (s[len] is NUL) */
+		while (!acts_on[(unsigned char)s[i]])
+			i++;
+		c = s[i];
 		if (c == '"') {
 			quoted = !quoted;
 			if (quoted && st == ST_MODNAME && s + i == modname) {

@@ -15,14 +15,19 @@
 #include "modprobe-config.h"
 #include "module.h"
 
+struct list_entry {
+	struct modtool_module *mod;
+	char *alias;		/* the alias it was found by, or NULL */
+	int config_index;	/* the alias line that gave it, or -1 */
+};
+
 struct modtool_list {
 	struct modtool_ctx *ctx;
-	struct modtool_module **mods;
-	char **aliases;		/* per module: the alias it was found by, or NULL */
-	int *config_index;	/* per module: the alias line that gave it, or -1 */
+	struct list_entry *v;	/* first[] until it overflows: most lists hold a module or two */
 	size_t count;
 	size_t capacity;
 	int source;
+	struct list_entry first[4];
 };
 
 int mt_list_new(struct modtool_ctx *ctx, struct modtool_list **listp)
@@ -32,6 +37,8 @@ int mt_list_new(struct modtool_ctx *ctx, struct modtool_list **listp)
 	if (!list)
 		return -ENOMEM;
 	list->ctx = ctx;
+	list->v = list->first;
+	list->capacity = sizeof(list->first) / sizeof(list->first[0]);
 	*listp = list;
 	return 0;
 }
@@ -48,25 +55,20 @@ int mt_list_add(struct modtool_list *list, struct modtool_module *mod, const cha
 	char *a = NULL;
 
 	if (list->count == list->capacity) {
-		size_t cap = list->capacity ? list->capacity * 2 : 4;
-		struct modtool_module **m = reallocarray(list->mods, cap, sizeof(*m));
-		char **al = m ? reallocarray(list->aliases, cap, sizeof(*al)) : NULL;
-		int *ci = al ? reallocarray(list->config_index, cap, sizeof(*ci)) : NULL;
+		size_t cap = list->capacity * 2;
+		struct list_entry *v = list->v == list->first ? malloc(cap * sizeof(*v))
+				       : reallocarray(list->v, cap, sizeof(*v));
 
-		if (m)
-			list->mods = m;
-		if (al)
-			list->aliases = al;
-		if (!ci)
+		if (!v)
 			goto nomem;
-		list->config_index = ci;
+		if (list->v == list->first)
+			memcpy(v, list->first, sizeof(list->first));
+		list->v = v;
 		list->capacity = cap;
 	}
 	if (alias && !(a = strdup(alias)))
 		goto nomem;
-	list->mods[list->count] = mod;
-	list->aliases[list->count] = a;
-	list->config_index[list->count++] = config_index;
+	list->v[list->count++] = (struct list_entry){ mod, a, config_index };
 	return 0;
 nomem:
 	modtool_module_unref(mod);
@@ -80,19 +82,19 @@ MT_EXPORT size_t modtool_list_count(const struct modtool_list *list)
 
 MT_EXPORT struct modtool_module *modtool_list_get(const struct modtool_list *list, size_t i)
 {
-	return list && i < list->count ? list->mods[i] : NULL;
+	return list && i < list->count ? list->v[i].mod : NULL;
 }
 
 MT_EXPORT const char *modtool_list_get_alias(const struct modtool_list *list, size_t i)
 {
-	return list && i < list->count ? list->aliases[i] : NULL;
+	return list && i < list->count ? list->v[i].alias : NULL;
 }
 
 MT_EXPORT int modtool_list_get_config_index(const struct modtool_list *list, size_t i)
 {
-	if (!list || i >= list->count || list->config_index[i] < 0)
+	if (!list || i >= list->count || list->v[i].config_index < 0)
 		return -ENOENT;
-	return list->config_index[i];
+	return list->v[i].config_index;
 }
 
 MT_EXPORT int modtool_list_get_source(const struct modtool_list *list)
@@ -105,12 +107,11 @@ MT_EXPORT void modtool_list_free(struct modtool_list *list)
 	if (!list)
 		return;
 	for (size_t i = 0; i < list->count; i++) {
-		modtool_module_unref(list->mods[i]);
-		free(list->aliases[i]);
+		modtool_module_unref(list->v[i].mod);
+		free(list->v[i].alias);
 	}
-	free(list->mods);
-	free(list->aliases);
-	free(list->config_index);
+	if (list->v != list->first)
+		free(list->v);
 	free(list);
 }
 

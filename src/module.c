@@ -15,10 +15,11 @@
 struct modtool_module {
 	int refcount;
 	struct modtool_ctx *ctx;
-	char *name;
-	char *path;
+	const char *name;	/* name and path live in strings[]: one allocation a module */
+	const char *path;
 	bool builtin;
 	struct mt_file *file;
+	char strings[];
 };
 
 static const char *const module_extensions[] = { ".ko", ".ko.gz", ".ko.xz", ".ko.zst" };
@@ -50,19 +51,14 @@ static int name_from_path(const char *path, char *out, size_t outsize)
 int mt_module_new(struct modtool_ctx *ctx, const char *name, const char *path, bool builtin,
 		  struct modtool_module **modp)
 {
-	struct modtool_module *mod = calloc(1, sizeof(*mod));
+	size_t nlen = strlen(name) + 1, plen = path ? strlen(path) + 1 : 0;
+	struct modtool_module *mod = malloc(sizeof(*mod) + nlen + plen);
 
 	if (!mod)
 		return -ENOMEM;
-	mod->refcount = 1;
-	mod->ctx = ctx;
-	mod->builtin = builtin;
-	mod->name = strdup(name);
-	mod->path = path ? strdup(path) : NULL;
-	if (!mod->name || (path && !mod->path)) {
-		modtool_module_unref(mod);
-		return -ENOMEM;
-	}
+	*mod = (struct modtool_module){ .refcount = 1, .ctx = ctx, .builtin = builtin };
+	mod->name = memcpy(mod->strings, name, nlen);
+	mod->path = path ? memcpy(mod->strings + nlen, path, plen) : NULL;
 	*modp = mod;
 	return 0;
 }
@@ -104,8 +100,6 @@ MT_EXPORT void modtool_module_unref(struct modtool_module *mod)
 	if (!mod || --mod->refcount > 0)
 		return;
 	mt_file_free(mod->file);
-	free(mod->name);
-	free(mod->path);
 	free(mod);
 }
 

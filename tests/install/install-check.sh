@@ -38,6 +38,24 @@ bad=$(nm -D --defined-only "$libdir/libmodtool.so.1" | awk '$2 ~ /[TDBR]/ {print
 	grep -v '^modtool_' | grep -v '^LIBMODTOOL_' || true)
 if [ -n "$bad" ]; then echo "exported non-API symbols: $bad"; fail=1; else echo "ok: exports"; fi
 
+# The installed tools run from where they were installed, linked as the
+# tools_link option says: the library's objects (static) or libmodtool.so.1.
+link=$(meson introspect "$build" --buildoptions |
+	python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="tools_link"))')
+for tool in modinfo modprobe depmod insmod rmmod lsmod; do
+	bin="$dest$prefix/sbin/$tool"
+	[ -x "$bin" ] || { echo "MISSING: $prefix/sbin/$tool"; fail=1; continue; }
+	if readelf -d "$bin" | grep -q 'NEEDED.*libmodtool'; then linked=shared; else linked=static; fi
+	if [ "$linked" != "$link" ]; then
+		echo "$tool: linked $linked, tools_link is $link"; fail=1
+	# lsmod, like kmod's, has no --version: its usage line shows it runs
+	elif ! LD_LIBRARY_PATH="$libdir" "$bin" --version 2>&1 | grep -q "$tool\|modtool"; then
+		echo "$tool: the installed binary does not run"; fail=1
+	else
+		echo "ok: $tool ($linked)"
+	fi
+done
+
 # An outside program, with pkg-config alone.
 export PKG_CONFIG_PATH="${libdir}/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
 cc -Wall -Wextra -Werror -o "$dest/outside" "$here/outside-program.c" \
