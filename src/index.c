@@ -424,6 +424,31 @@ static int walk_push(struct walk *w, uint32_t ref, size_t skip, char c)
 }
 
 /*
+ * The first child from character *@next on: its character, *@ref set (0 when
+ * there is none left); *@next moves past it.  Child tables are sparse (a
+ * range from '-' to 'z' holds a few children): empty slots are skipped by
+ * testing the raw word, decoded only for a hit.
+ */
+static unsigned int next_child(const struct node *n, unsigned int *next, uint32_t *ref)
+{
+	static const uint8_t mask[4] = { 0x0f, 0xff, 0xff, 0xff };	/* NODE_MASK, big-endian */
+	uint32_t raw, want;
+
+	memcpy(&want, mask, 4);
+	for (unsigned int c = *next; c <= n->last; c++) {
+		memcpy(&raw, n->children + 4 * (c - n->first), 4);
+		if (!(raw & want))
+			continue;
+		*next = c + 1;
+		*ref = read_be32(n->children + 4 * (c - n->first));
+		return c;
+	}
+	*next = n->last + 1;
+	*ref = 0;
+	return 0;
+}
+
+/*
  * Visit every node below the pushed one in key order, calling @fn for each
  * node's values before its children (@preorder) or after them.
  */
@@ -441,10 +466,7 @@ static int walk_run(struct walk *w, bool preorder, walk_values_fn fn)
 			if (err)
 				return err;
 		}
-		while (!ref && f->next <= f->node.last) {
-			c = f->next++;
-			ref = node_child(&f->node, c);
-		}
+		c = next_child(&f->node, &f->next, &ref);
 		if (ref) {
 			if (c == 0)
 				return corrupt(w->idx, f->node.off, "child for the NUL character");
