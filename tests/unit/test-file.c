@@ -89,21 +89,12 @@ static uint8_t *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-static void run(const char *fmt, ...) MT_PRINTF(1, 2);
-static void run(const char *fmt, ...)
-{
-	char cmd[4 * PATH_MAX];
-	va_list args;
-	int n, status;
-
-	va_start(args, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, args);
-	va_end(args);
-	assert_true(n > 0 && (size_t)n < sizeof(cmd));
-	status = system(cmd);
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("command failed (%d): %s", status, cmd);
-}
+/* Run a command the fixtures need: it must succeed. */
+#define run(...) \
+	do { \
+		if (run_status(__VA_ARGS__) != 0) \
+			fail_msg("command failed: " __VA_ARGS__); \
+	} while (0)
 
 /* "name" in tmpdir holds the original "from" compressed with @cmd. */
 static void compress_to(const char *cmd, const char *from, const char *name)

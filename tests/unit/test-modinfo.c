@@ -116,21 +116,6 @@ static void write_file(const char *path, const void *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-static int run(const char *fmt, ...) MT_PRINTF(1, 2);
-static int run(const char *fmt, ...)
-{
-	char cmd[4 * PATH_MAX];
-	va_list args;
-	int n, status;
-
-	va_start(args, fmt);
-	n = vsnprintf(cmd, sizeof(cmd), fmt, args);
-	va_end(args);
-	assert_true(n > 0 && (size_t)n < sizeof(cmd));
-	status = system(cmd);
-	return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	return remove(path);
@@ -595,7 +580,7 @@ static void test_module_from_path(void **state)
 
 	/* the same compressed, with the kernel's xz options */
 	snprintf(xz, sizeof(xz), "%s.xz", path);
-	assert_int_equal(run("xz --check=crc32 --lzma2=dict=1MiB -k '%s'", path), 0);
+	assert_int_equal(run_status("xz --check=crc32 --lzma2=dict=1MiB -k '%s'", path), 0);
 	assert_int_equal(modtool_module_new_from_path(ctx, xz, &mod), 0);
 	assert_string_equal(modtool_module_get_name(mod), "foo_bar");
 	expect_module_info(mod, 0);
@@ -925,7 +910,7 @@ static int tree_setup(void **state)
 	for (size_t i = 0; i < ARRAY_SIZE(real_modules); i++) {
 		const char *rel = real_modules[i];
 
-		if (run("mkdir -p \"$(dirname '%s/%s')\" && cp '%s/%s' '%s/%s'", tree.moddir, rel,
+		if (run_status("mkdir -p \"$(dirname '%s/%s')\" && cp '%s/%s' '%s/%s'", tree.moddir, rel,
 			real, rel, tree.moddir, rel) != 0) {
 			tree_skip_reason = "copying real modules failed";
 			return 0;
@@ -941,7 +926,7 @@ static int tree_setup(void **state)
 	snprintf(path, sizeof(path), "%s/modules.order", tree.moddir);
 	write_file(path, module_order, strlen(module_order));
 	write_builtin_modinfo(tree.moddir, builtin_modinfo, sizeof(builtin_modinfo) - 1);
-	if (run("/usr/sbin/depmod -b '%s' " TEST_KVER, tree.root) != 0) {
+	if (run_status("/usr/sbin/depmod -b '%s' " TEST_KVER, tree.root) != 0) {
 		tree_skip_reason = "depmod failed";
 		return 0;
 	}

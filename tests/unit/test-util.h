@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What several unit tests share: sanitizer detection and a log capture. */
+/* What several unit tests share: sanitizer detection, a log capture, running a command. */
 #ifndef MODTOOL_TEST_UTIL_H
 #define MODTOOL_TEST_UTIL_H
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -38,6 +40,28 @@ static void capture_log(void *data, int priority, const char *format, va_list ar
 	if (n > 0)
 		lc->len += (size_t)n < sizeof(lc->text) - lc->len ? (size_t)n
 								  : sizeof(lc->text) - lc->len - 1;
+}
+
+/*
+ * Run a shell command made from @fmt: its exit status, or -1 when it did
+ * not run or was killed.  (The tests' fixtures are made with xz, gzip...)
+ */
+__attribute__((format(printf, 1, 2), unused))
+static int run_status(const char *fmt, ...)
+{
+	char cmd[16384];
+	va_list args;
+	int n, status;
+
+	va_start(args, fmt);
+	n = vsnprintf(cmd, sizeof(cmd), fmt, args);
+	va_end(args);
+	if (n <= 0 || (size_t)n >= sizeof(cmd)) {
+		fprintf(stderr, "command too long: %.80s...\n", cmd);
+		return -1;
+	}
+	status = system(cmd);
+	return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 #endif
