@@ -8,12 +8,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "glob-match.h"
 #include "internal.h"
 #include "modprobe-config.h"
 
@@ -133,17 +133,9 @@ const struct mt_config_entry *mt_config_entries(const struct mt_config *cfg,
 
 /* ---- matching ------------------------------------------------------------ */
 
-bool mt_config_key_matches(const char *key, const char *name)
-{
-	/* most keys are plain names: fnmatch costs ten times a compare */
-	if (!key[strcspn(key, "*?[\\")])
-		return mt_streq(key, name);
-	return fnmatch(key, name, 0) == 0;
-}
-
 bool mt_config_entry_matches(const struct mt_config_entry *e, const char *name)
 {
-	return e->glob ? fnmatch(e->key, name, 0) == 0 : mt_config_streq(e->key, name);
+	return e->glob ? mt_glob_match(e->key, name) : mt_config_streq(e->key, name);
 }
 
 int mt_config_entry_at(struct mt_config *cfg, enum modtool_config_kind kind, size_t i,
@@ -545,9 +537,9 @@ MT_EXPORT int modtool_config_find(const struct modtool_ctx *ctx, enum modtool_co
 		else if (kind == MODTOOL_CONFIG_OPTIONS)
 			match = mt_config_options_apply(&e[i], name, alias);
 		else if (kind == MODTOOL_CONFIG_ALIAS)
-			match = fnmatch(e[i].key, alias ? alias : name, 0) == 0;
+			match = mt_glob_match(e[i].key, alias ? alias : name);
 		else
-			match = fnmatch(e[i].key, name, 0) == 0;
+			match = mt_glob_match(e[i].key, name);
 		if (match)
 			return (int)i;
 	}

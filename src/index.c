@@ -11,12 +11,12 @@
  * keys under MT_INDEX_KEY_MAX characters.
  */
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "glob-match.h"
 #include "index.h"
 #include "internal.h"
 
@@ -559,7 +559,7 @@ static int wild_add_values(struct walk *w, const struct node *n)
 /* Values of a node below a wildcard count when the pattern built so far matches. */
 static int wild_match_values(struct walk *w, const struct node *n)
 {
-	if (!n->nvalues || fnmatch(w->key, w->subkey, 0) != 0)
+	if (!n->nvalues || !mt_glob_match(w->key, w->subkey))
 		return 0;
 	return wild_add_values(w, n);
 }
@@ -568,8 +568,8 @@ static int wild_match_values(struct walk *w, const struct node *n)
  * Scan the whole subtree of @ref, whose keys are patterns starting with @c
  * (or with its prefix from @skip on), against @subkey: the part of the key
  * left once the exact characters before the wildcard are consumed.  Like
- * kmod, only these tails go to fnmatch(), so a backslash in the exact part
- * is a plain character.
+ * kmod, only these tails are matched as patterns, so a backslash in the
+ * exact part is a plain character.
  */
 static int wild_scan(struct walk *w, uint32_t ref, size_t skip, char c, const char *subkey)
 {

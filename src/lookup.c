@@ -5,7 +5,6 @@
  * install/remove commands, modules.alias patterns, built-in modules, their
  * aliases.  The first source that knows the name answers.
  */
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 

@@ -87,9 +87,7 @@ int mt_config_softdep(struct mt_config *cfg, const char *name, const struct mt_c
 const struct mt_config_entry *mt_config_first_match(const struct mt_config *cfg,
 						    enum modtool_config_kind kind,
 						    const char *name);
-/* Does @key, read as an fnmatch(3) pattern, match @name? */
-bool mt_config_key_matches(const char *key, const char *name);
-/* The same for an entry's key, knowing whether it is a pattern. */
+/* Does @e's key, read as an fnmatch(3) pattern when it is one, match @name? */
 bool mt_config_entry_matches(const struct mt_config_entry *e, const char *name);
 
 /* strcmp() == 0, without the call when the first bytes differ (most keys). */

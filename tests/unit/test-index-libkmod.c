@@ -24,35 +24,13 @@
 
 #include "index.h"
 #include "internal.h"
+#include "test-util.h"
 
 static const char *const tree_tags[] = { "6.1", "6.12" };
 static char *tree_dirs[2];
 static const char *trees_error;
 
 /* ---- finding the trees --------------------------------------------------- */
-
-static char *fetch_trees(void)
-{
-	const char *srcdir = getenv("MODTOOL_SRCDIR");
-	char cmd[PATH_MAX + 64], line[PATH_MAX];
-	FILE *p;
-	size_t len;
-
-	if (!srcdir)
-		srcdir = ".";
-	snprintf(cmd, sizeof(cmd), "sh '%s/tests/fetch-trees.sh'", srcdir);
-	p = popen(cmd, "r");
-	if (!p)
-		return NULL;
-	if (!fgets(line, sizeof(line), p))
-		line[0] = '\0';
-	if (pclose(p) != 0 || !line[0])
-		return NULL;
-	len = strlen(line);
-	if (line[len - 1] == '\n')
-		line[len - 1] = '\0';
-	return strdup(line);
-}
 
 /* The one module directory under TREES/TAG/lib/modules/ (no version hard-coded). */
 static char *find_module_dir(const char *trees, const char *tag)
@@ -74,7 +52,7 @@ static char *find_module_dir(const char *trees, const char *tag)
 
 static int group_setup(void **state)
 {
-	char *trees = fetch_trees();
+	char *trees = test_trees_dir();
 
 	if (!trees) {
 		trees_error = "tests/fetch-trees.sh failed";

@@ -40,6 +40,7 @@
 #include "index-write.h"
 #include "index.h"
 #include "internal.h"
+#include "test-util.h"
 
 struct tree {
 	const char *tag;
@@ -101,30 +102,17 @@ static void tree_path(const struct tree *t, const char *name, char *out)
 
 static void fetch_trees(void)
 {
-	const char *srcdir = getenv("MODTOOL_SRCDIR");
-	char cmd[PATH_MAX + 64], out[PATH_MAX] = "";
-	FILE *p;
-	size_t len;
+	char *dir;
 
 	if (trees_dir[0])
 		return;
-	if (!srcdir)
-		fail_msg("MODTOOL_SRCDIR is not set: cannot find tests/fetch-trees.sh");
-	snprintf(cmd, sizeof(cmd), "'%s/tests/fetch-trees.sh'", srcdir);
-	p = popen(cmd, "r");
-	if (!p)
-		fail_msg("cannot run %s", cmd);
-	/* the script prints the trees directory last */
-	while (fgets(out, sizeof(out), p))
-		;
-	if (pclose(p) != 0)
+	dir = test_trees_dir();
+	if (!dir)
 		fail_msg("tests/fetch-trees.sh failed: the real trees are needed");
-	len = strlen(out);
-	while (len && out[len - 1] == '\n')
-		out[--len] = 0;
-	if (!len)
-		fail_msg("tests/fetch-trees.sh printed no directory");
-	memcpy(trees_dir, out, len + 1);
+	if (strlen(dir) >= sizeof(trees_dir))
+		fail_msg("trees directory name too long: %s", dir);
+	strcpy(trees_dir, dir);
+	free(dir);
 }
 
 /* The only entry under TREES/tag/lib/modules, whatever its version. */

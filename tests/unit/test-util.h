@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What several unit tests share: sanitizer detection, a log capture, running a command. */
+/*
+ * What several unit tests share: sanitizer detection, a log capture, running
+ * a command, finding the real module trees.
+ */
 #ifndef MODTOOL_TEST_UTIL_H
 #define MODTOOL_TEST_UTIL_H
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -62,6 +67,33 @@ static int run_status(const char *fmt, ...)
 	}
 	status = system(cmd);
 	return status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * The directory of the real Debian trees (TREES/6.1, TREES/6.12), from
+ * tests/fetch-trees.sh (under $MODTOOL_SRCDIR), which downloads them once
+ * and prints the directory last: malloc()ed, or NULL when they cannot be had.
+ */
+__attribute__((unused))
+static char *test_trees_dir(void)
+{
+	const char *srcdir = getenv("MODTOOL_SRCDIR");
+	char cmd[PATH_MAX + 64], line[PATH_MAX] = "";
+	size_t len;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "sh '%s/tests/fetch-trees.sh'", srcdir ? srcdir : ".");
+	p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	while (fgets(line, sizeof(line), p))
+		;
+	if (pclose(p) != 0)
+		return NULL;
+	len = strlen(line);
+	while (len && line[len - 1] == '\n')
+		line[--len] = '\0';
+	return len ? strdup(line) : NULL;
 }
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * Shell glob patterns, with the results of glibc's fnmatch(pattern, string, 0)
  * in the C locale (modprobe never calls setlocale()), at a fraction of its
- * cost: glibc's pays for its locale and multibyte machinery on every call.
+ * cost: glibc's spends most of its time in locale and multibyte machinery.
  *
  * '*' is the classic single backtrack point: the pattern between two stars
  * (a "segment") is tried at each string position in turn, and the first
@@ -19,7 +19,7 @@
  */
 #include <string.h>
 
-#include "glob.h"
+#include "glob-match.h"
 
 /*
  * glibc gives up on a "[:name" this long (its CHARCLASS_NAME_MAX); one byte
@@ -217,7 +217,11 @@ static const unsigned char *match_bracket(const unsigned char *start, unsigned c
 				return NULL;
 			collating = true;
 		}
-		/* glibc's quirk: "[.x.]-" before anything but the end is a range */
+		/*
+		 * Before a '-' that does not end the expression, c starts a
+		 * range and is not compared alone (glibc's quirk: after
+		 * "[.x.]", a "-]" counts as such a '-' here, not below).
+		 */
 		if (!(p[0] == '-' && p[1] && (collating || p[1] != ']')) && c == ch)
 			return skip_bracket(start, p, negate, ch);
 		if (p[0] != '-' || p[1] == ']')
@@ -258,6 +262,11 @@ static const unsigned char *match_element(const unsigned char *p, unsigned char 
 	}
 }
 
+static bool is_special(unsigned char c)
+{
+	return c == '*' || c == '?' || c == '[' || c == '\\';
+}
+
 /* The byte a segment must start with, or -1 when it starts with a bracket. */
 static int segment_first(const unsigned char *p)
 {
@@ -280,12 +289,15 @@ static const unsigned char *segment_seek(const unsigned char *s, int first)
 
 bool mt_glob_match(const char *pattern, const char *string)
 {
-	size_t head = strcspn(pattern, "*?[\\");
 	const unsigned char *p, *s, *next;
 	const unsigned char *star_p = NULL, *star_s = NULL;
 	int first = -1;
+	size_t head;
 
+	if (*pattern != *string && !is_special(*pattern))
+		return false;	/* most calls end here, for the price of a byte */
 	/* the literal head, which is all of a pattern without specials */
+	head = strcspn(pattern, "*?[\\");
 	if (strncmp(pattern, string, head))
 		return false;
 	if (!pattern[head])

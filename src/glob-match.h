@@ -1,13 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Shell glob patterns: glibc's fnmatch(3) with flags 0 in the C locale. */
-#ifndef MODTOOL_GLOB_H
-#define MODTOOL_GLOB_H
-
-/*
- * src/ is on the include path of everything that links the library, so this
- * header hides the system's <glob.h> from those files: pass it on to them.
- */
-#include_next <glob.h>
+#ifndef MODTOOL_GLOB_MATCH_H
+#define MODTOOL_GLOB_MATCH_H
 
 #include <stdbool.h>
 
@@ -15,7 +9,8 @@
  * True when @string matches @pattern exactly as fnmatch(pattern, string, 0)
  * == 0 would in the C locale, quirks of malformed patterns included: '*'
  * matches any bytes ('/' and a leading '.' too), '?' one byte, '\' quotes the
- * next byte (a trailing one matches nothing), '[...]' with '!' or '^',
+ * next byte (a trailing one matches nothing), '[...]' with '!' or '^'
+ * (always: glibc's takes '^' literally when POSIXLY_CORRECT is set),
  * ranges by byte value, [:class:], [=c=] and [.c.]; an unterminated '[' is a
  * literal '['.  Bytes >= 0x80 are plain bytes.  Time is O(pattern * string)
  * at worst, with no recursion and no allocation.
