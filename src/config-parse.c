@@ -90,6 +90,47 @@ static char *next_token(char **save)
 	return cut_token(save, C_BLANK, C_BLANK);
 }
 
+/*
+ * next_token() and mt_underscores() in one pass, for the names of a line:
+ * *@glob as mt_underscores() returns it (-EINVAL for a lone bracket).
+ */
+static char *next_name_token(char **save, int *glob)
+{
+	char *s = *save, *end;
+	unsigned int c;
+
+	*glob = 0;
+	while (class_of(*s) & C_BLANK)
+		s++;
+	if (!*s) {
+		*save = s;
+		return NULL;
+	}
+	for (end = s; !((c = class_of(*end)) & (C_BLANK | C_END)); end++) {
+		if (!(c & (C_NAME | C_GLOB)))
+			continue;
+		if (c & C_GLOB && *glob == 0)
+			*glob = 1;
+		if (*end == '-') {
+			*end = '_';
+		} else if (*end == ']') {
+			*glob = -EINVAL;
+		} else if (*end == '[') {
+			/* a class runs to its first ']' in the token, untouched */
+			while (!(class_of(end[1]) & (C_BLANK | C_END)) && end[1] != ']')
+				end++;
+			if (class_of(end[1]) & (C_BLANK | C_END))
+				*glob = -EINVAL;
+			else
+				end++;
+		}
+	}
+	if (*end)
+		*end++ = '\0';
+	*save = end;
+	return s;
+}
+
 /* The next name of a softdep or weakdep list (kmod splits on isspace()), cut in place. */
 static char *next_name(char **save)
 {
@@ -323,21 +364,25 @@ static int parse_line(struct line_ctx *lc, char *line)
 			cmd);
 		return 0;
 	}
-	name = next_token(&save);
+	if (kind == CMD_BAD)
+		return bad_line(lc, cmd);
+	name = next_name_token(&save, &glob);
 	if (kind == MODTOOL_CONFIG_ALIAS) {
-		arg = next_token(&save);
-		if (!name || !arg || (glob = mt_underscores(name)) < 0 || mt_underscores(arg) < 0)
+		int arg_glob;
+
+		arg = next_name_token(&save, &arg_glob);
+		if (!name || !arg || glob < 0 || arg_glob < 0)
 			return bad_line(lc, cmd);
 		return add(lc, MODTOOL_CONFIG_ALIAS, name, arg, glob);
 	}
 	if (kind == MODTOOL_CONFIG_BLACKLIST) {
-		if (!name || (glob = mt_underscores(name)) < 0)
+		if (!name || glob < 0)
 			return bad_line(lc, cmd);
 		return add(lc, MODTOOL_CONFIG_BLACKLIST, name, NULL, glob);
 	}
 	/* the rest of the line, as strtok_r(NULL, "") gives it */
 	arg = name && *save ? save : NULL;
-	if (kind == CMD_BAD || !arg || (glob = mt_underscores(name)) < 0)
+	if (!arg || glob < 0)
 		return bad_line(lc, cmd);
 	switch (kind) {
 	case MODTOOL_CONFIG_SOFTDEP:

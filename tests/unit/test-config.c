@@ -233,6 +233,49 @@ static void test_underscores(void **state)
 	assert_int_equal(mt_underscores(g), -EINVAL);
 }
 
+/*
+ * The line reader cuts a name and applies mt_underscores() in one pass:
+ * random names of the bytes that matter give what the two steps give.
+ */
+static void test_names_as_underscores(void **state)
+{
+	/* (no backslash: the line reader drops it before names are cut) */
+	static const char alphabet[] = "-[]*?ab_";
+	uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+	for (int iter = 0; iter < 3000; iter++) {
+		char name[12], want[12], text[64];
+		size_t len = 1 + iter % 9, n;
+		const struct mt_config_entry *e;
+		struct modtool_ctx *ctx;
+		struct mt_config *cfg;
+		int glob;
+
+		for (size_t k = 0; k < len; k++) {
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			name[k] = alphabet[rng % (sizeof(alphabet) - 1)];
+		}
+		name[len] = '\0';
+		memcpy(want, name, len + 1);
+		glob = mt_underscores(want);
+		snprintf(text, sizeof(text), "install %s /bin/true\n", name);
+		cfg = parse(&ctx, text, NULL);
+		e = mt_config_entries(cfg, MODTOOL_CONFIG_INSTALL, &n);
+		if (glob < 0) {
+			if (n != 0 || warnings != 1)
+				fail_msg("'%s': bad name kept (%zu entries, %d warnings)", name, n,
+					 warnings);
+		} else if (n != 1 || strcmp(e->key, want) != 0 || e->glob != (glob == 1)) {
+			fail_msg("'%s': key '%s' glob %d, want '%s' glob %d", name,
+				 n ? e->key : "(none)", n ? e->glob : -1, want, glob);
+		}
+		mt_config_free(cfg);
+		modtool_ctx_free(ctx);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_blacklist),
 		cmocka_unit_test(test_matching),
 		cmocka_unit_test(test_underscores),
+		cmocka_unit_test(test_names_as_underscores),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
