@@ -354,6 +354,114 @@ const char *modtool_plan_get_command(const struct modtool_plan *plan, size_t i);
 /* A dependency or soft dependency that is loaded although blacklisted. */
 bool modtool_plan_step_is_blacklisted(const struct modtool_plan *plan, size_t i);
 
+/* ---- loading and removing with what they need (probe.c): modprobe, modprobe -r ---- */
+
+/*
+ * What the calls below do is told to their caller first, one event at a
+ * time, through a modtool_probe_fn: the actions before they are carried out
+ * (in a dry run instead), in the words modprobe -v prints them; and why a
+ * removal stops where it does.
+ *
+ * Install and remove commands of the configuration (modprobe.d, which root
+ * writes) are shell commands: they are run with system(), "$CMDLINE_OPTS" in
+ * them replaced by the module's options, and MODPROBE_MODULE set to the
+ * module's name in this process's environment while they run (the previous
+ * value is put back after: not safe while other threads use the
+ * environment).  MODTOOL_PROBE_NO_COMMANDS refuses them all; the callback can
+ * refuse each one.
+ */
+enum modtool_probe_event_kind {
+	/* a step of a plan, when it is not done already: */
+	MODTOOL_PROBE_INSERT,		/* insert the file @path with @options */
+	MODTOOL_PROBE_INSTALL,		/* run the install @command as configured, @options */
+	/* built in (modules.builtin, or /sys/module says so): nothing to do */
+	MODTOOL_PROBE_BUILTIN,
+	MODTOOL_PROBE_NONE,		/* no file and not built in: nothing to do */
+	/* a command about to be run: @command with $CMDLINE_OPTS replaced */
+	MODTOOL_PROBE_RUN_INSTALL,
+	MODTOOL_PROBE_RUN_REMOVE,
+	MODTOOL_PROBE_REMOVE,		/* remove module @name from the kernel */
+	/* a dependency loaded although the blacklist names it: @name for @target */
+	MODTOOL_PROBE_BLACKLISTED,
+	/* why an operation stops at @name (what the callback returns is ignored) */
+	MODTOOL_PROBE_NOT_LOADED,	/* a removal with MODTOOL_PROBE_FIRST_TIME */
+	MODTOOL_PROBE_IS_BUILTIN,	/* the module to remove is built in */
+	MODTOOL_PROBE_IN_USE,		/* it is in use, and no wait was asked for */
+	MODTOOL_PROBE_NO_SHELL,		/* @command could not be started: @err */
+};
+
+struct modtool_probe_event {
+	int kind;		/* enum modtool_probe_event_kind */
+	const char *name;	/* the module */
+	const char *path;	/* INSERT: its file */
+	const char *options;	/* INSERT, INSTALL: its parameters ("" for none) */
+	const char *command;	/* INSTALL, RUN_*, NO_SHELL */
+	const char *target;	/* BLACKLISTED: the module asked for */
+	int err;		/* NO_SHELL: a negative errno */
+};
+
+/*
+ * Called with each event; NULL pointers for the fields an event has not.
+ * 0 goes on.  For an action, a negative errno refuses it: it is not carried
+ * out and counts as failed with that error (the failure of a step a removal
+ * does on the side, such as an unused dependency's, is ignored, as kmod
+ * does).
+ */
+typedef int (*modtool_probe_fn)(void *data, const struct modtool_probe_event *event);
+
+enum modtool_probe_flags {
+	/* -i: no install or remove command and no softdep of the module (a
+	 * plan is built with the same bits of enum modtool_plan_flags) */
+	MODTOOL_PROBE_IGNORE_COMMANDS = MODTOOL_PLAN_IGNORE_COMMANDS,
+	MODTOOL_PROBE_BLACKLIST = MODTOOL_PLAN_BLACKLIST,	/* -b */
+	MODTOOL_PROBE_DRY_RUN = 1 << 2,		/* -n: tell every action, carry none out */
+	MODTOOL_PROBE_IGNORE_LOADED = 1 << 3,	/* act as if nothing were loaded (-D) */
+	/* --first-time: -EEXIST when the module is loaded already, -ENOENT when
+	 * a module to remove is not */
+	MODTOOL_PROBE_FIRST_TIME = 1 << 4,
+	MODTOOL_PROBE_FORCE_VERMAGIC = 1 << 5,	/* as MODTOOL_LOAD_FORCE_VERMAGIC */
+	MODTOOL_PROBE_FORCE_MODVERSION = 1 << 6,	/* as MODTOOL_LOAD_FORCE_MODVERSION */
+	MODTOOL_PROBE_FORCE_REMOVE = 1 << 7,	/* as MODTOOL_REMOVE_FORCE */
+	/* removal: first the modules that hold this one (/proc/modules) */
+	MODTOOL_PROBE_REMOVE_HOLDERS = 1 << 8,
+	/* removal: a module built in is nothing to do, not -ENOENT */
+	MODTOOL_PROBE_IGNORE_BUILTIN = 1 << 9,
+	/* run no shell command: a step that would run one fails with -EPERM */
+	MODTOOL_PROBE_NO_COMMANDS = 1 << 10,
+};
+
+/*
+ * Carry out @plan in order, as kmod 30 does: a step whose module is loaded
+ * (or built in) already is skipped (unless MODTOOL_PROBE_IGNORE_LOADED), so
+ * is -EEXIST from the kernel, except for the module asked for with
+ * MODTOOL_PROBE_FIRST_TIME, which ends the plan with -EEXIST.  The first
+ * other failure ends it: 0 or that negative errno.  Modules loaded before a
+ * failure stay loaded.
+ */
+int modtool_plan_run(struct modtool_plan *plan, unsigned int flags, modtool_probe_fn fn,
+		     void *data);
+/*
+ * What `modprobe NAME` does for entry @i of a lookup's @list: nothing when
+ * the module is loaded already (-EEXIST with MODTOOL_PROBE_FIRST_TIME), else
+ * build its plan with @extra_options (nothing when the blacklist skips it)
+ * and run it.
+ */
+int modtool_probe_insert(struct modtool_list *list, size_t i, const char *extra_options,
+			 unsigned int flags, modtool_probe_fn fn, void *data);
+/*
+ * What `modprobe -r` does for @mod, in kmod 30's order: its softdep post:
+ * modules, with MODTOOL_PROBE_REMOVE_HOLDERS the modules holding it, the
+ * module itself (or its remove command), the dependencies no longer used,
+ * then its softdep pre: modules.  A module that is not loaded is nothing to
+ * do (see MODTOOL_PROBE_FIRST_TIME); -ENOENT for a built-in one (see
+ * MODTOOL_PROBE_IGNORE_BUILTIN); -EBUSY when it is in use, unless
+ * @wait_msec: then the kernel is asked again for up to that long.  A failure
+ * of the kernel's is logged ("could not remove") and returned.  Soft
+ * dependencies that name each other end with -ELOOP (logged) 4096 deep.
+ */
+int modtool_probe_remove(struct modtool_module *mod, unsigned int flags, unsigned long wait_msec,
+			 modtool_probe_fn fn, void *data);
+
 /* ---- output (output.c): the JSON writer every tool shares -------------- */
 
 struct modtool_json;

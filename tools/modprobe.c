@@ -15,9 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <syslog.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "tool.h"
@@ -237,13 +235,22 @@ static const char *const kind_names[MODTOOL_CONFIG_KIND_COUNT] = {
 	"blacklist", "install", "remove", "alias", "options", "softdep", "weakdep",
 };
 
+/* "alias KEY VALUE": tens of thousands of lines, so one stdio call each. */
 static int print_index_entry(void *data, const char *key, const char *value)
 {
-	fputs("alias ", stdout);
-	fputs(key, stdout);
-	putchar(' ');
-	fputs(value, stdout);
-	putchar('\n');
+	size_t klen = strlen(key), vlen = strlen(value);
+	char line[1024];
+
+	if (klen + vlen + 8 > sizeof(line)) {
+		printf("alias %s %s\n", key, value);
+		return 0;
+	}
+	memcpy(line, "alias ", 6);
+	memcpy(line + 6, key, klen);
+	line[6 + klen] = ' ';
+	memcpy(line + 7 + klen, value, vlen);
+	line[7 + klen + vlen] = '\n';
+	fwrite_unlocked(line, 1, klen + vlen + 8, stdout);
 	return 0;
 }
 
@@ -303,166 +310,87 @@ static int show_symbols(const char *path, bool exports)
 	return 0;
 }
 
-/* ---- loading ---------------------------------------------------------------- */
+/* ---- loading and removing: the library does it, this prints it ---------------- */
 
-static bool in_kernel(const char *name)
+/* The options as the library's probe flags: -f forces the load and the removal. */
+static unsigned int probe_flags(void)
 {
-	int st = modtool_module_get_state(ctx, name);
-
-	return st == MODTOOL_STATE_LIVE || st == MODTOOL_STATE_COMING ||
-	       st == MODTOOL_STATE_BUILTIN;
+	return plan_flags() |
+	       (o.force || o.force_vermagic ? MODTOOL_PROBE_FORCE_VERMAGIC : 0) |
+	       (o.force || o.force_modversion ? MODTOOL_PROBE_FORCE_MODVERSION : 0) |
+	       (o.force ? MODTOOL_PROBE_FORCE_REMOVE : 0) |
+	       (o.dry_run ? MODTOOL_PROBE_DRY_RUN : 0) |
+	       (o.ignore_loaded ? MODTOOL_PROBE_IGNORE_LOADED : 0) |
+	       (o.first_time ? MODTOOL_PROBE_FIRST_TIME : 0) |
+	       (o.remove_holders ? MODTOOL_PROBE_REMOVE_HOLDERS : 0);
 }
 
-/* kmod prints "builtin" also for what /sys/module shows without initstate. */
-static bool builtin_step(const struct modtool_plan *plan, size_t i)
+/* What the library is about to do, as -D and -v print it (fputs: this is most of -D). */
+static void print_action(const struct modtool_probe_event *ev)
 {
-	struct modtool_module *m = modtool_plan_get_module(plan, i);
+	static const char *const words[] = {
+		[MODTOOL_PROBE_INSERT] = "insmod ", [MODTOOL_PROBE_INSTALL] = "install ",
+		[MODTOOL_PROBE_BUILTIN] = "builtin ", [MODTOOL_PROBE_RUN_INSTALL] = "install ",
+		[MODTOOL_PROBE_RUN_REMOVE] = "remove ", [MODTOOL_PROBE_REMOVE] = "rmmod ",
+	};
+	bool plan_step = ev->kind == MODTOOL_PROBE_INSERT || ev->kind == MODTOOL_PROBE_INSTALL ||
+			 ev->kind == MODTOOL_PROBE_BUILTIN || ev->kind == MODTOOL_PROBE_NONE;
 
-	return modtool_plan_get_action(plan, i) == MODTOOL_STEP_BUILTIN ||
-	       modtool_module_get_state(ctx, modtool_module_get_name(m)) == MODTOOL_STATE_BUILTIN;
+	if (ev->kind != MODTOOL_PROBE_NONE) {
+		fputs(words[ev->kind], stdout);
+		fputs(ev->path ? ev->path : ev->command ? ev->command : ev->name, stdout);
+		if (ev->options) {
+			putchar(' ');
+			fputs(ev->options, stdout);
+		}
+		putchar('\n');
+	}
+	/* a plan's steps go out before they are carried out, as kmod's do */
+	if (plan_step)
+		fflush(stdout);
 }
 
-static void put_words(const char *a, const char *b, const char *c, const char *d)
+/* The library's account of a load or removal, in kmod 30's words. */
+static int report(void *data, const struct modtool_probe_event *ev)
 {
-	fputs(a, stdout);
-	fputs(b, stdout);
-	fputs(c, stdout);
-	fputs(d, stdout);
-	putchar('\n');
-}
+	static const char *const why[] = {
+		[MODTOOL_PROBE_NOT_LOADED] = "not in kernel", [MODTOOL_PROBE_IS_BUILTIN] = "builtin",
+		[MODTOOL_PROBE_IN_USE] = "in use",
+	};
 
-static void print_step(const struct modtool_plan *plan, size_t i)
-{
-	struct modtool_module *m = modtool_plan_get_module(plan, i);
-	const char *opts = modtool_plan_get_options(plan, i);
-
-	/* fputs, not printf: this is most of what -D prints */
-	switch (modtool_plan_get_action(plan, i)) {
-	case MODTOOL_STEP_INSTALL:
-		put_words("install ", modtool_plan_get_command(plan, i), " ", opts);
+	switch (ev->kind) {
+	case MODTOOL_PROBE_BLACKLISTED:
+		if (!o.quiet)
+			WRN("%s is blacklisted but loaded for %s (blacklisting does not stop dependencies)\n",
+			    ev->name, ev->target);
 		break;
-	case MODTOOL_STEP_INSERT:
-		put_words("insmod ", modtool_module_get_path(m), " ", opts);
+	case MODTOOL_PROBE_NOT_LOADED:
+	case MODTOOL_PROBE_IS_BUILTIN:
+	case MODTOOL_PROBE_IN_USE:
+		LOG("Module %s is %s.\n", ev->name, why[ev->kind]);
+		break;
+	case MODTOOL_PROBE_NO_SHELL:
+		/* a load runs only install commands, a removal only remove commands */
+		LOG("Error running %s command for %s: %s\n", o.remove ? "remove" : "install",
+		    ev->name, strerror(-ev->err));
 		break;
 	default:
-		if (builtin_step(plan, i))
-			put_words("builtin ", modtool_module_get_name(m), "", "");
+		if (o.show_depends || o.verbose > LOG_WARNING)
+			print_action(ev);
 	}
-	fflush(stdout);
-}
-
-/* An install or remove command: $CMDLINE_OPTS replaced, run by the shell. */
-static int run_command(const char *type, const char *name, const char *command,
-		       const char *opts)
-{
-	size_t cap = strlen(command) + 1, len = 0;
-	const char *p = command, *var;
-	char *cmd = malloc(cap);
-	int ret = 0;
-
-	while (cmd && (var = strstr(p, "$CMDLINE_OPTS"))) {
-		char *n;
-
-		cap += strlen(opts);
-		n = realloc(cmd, cap);
-		if (!n)
-			break;
-		cmd = n;
-		memcpy(cmd + len, p, var - p);
-		len += var - p;
-		len += strlen(strcpy(cmd + len, opts));
-		p = var + strlen("$CMDLINE_OPTS");
-	}
-	if (!cmd)
-		return -ENOMEM;
-	strcpy(cmd + len, p);
-	if (o.verbose > LOG_WARNING || o.show_depends)
-		printf("%s %s\n", type, cmd);
-	if (!o.dry_run) {
-		setenv("MODPROBE_MODULE", name, 1);
-		ret = system(cmd);
-		unsetenv("MODPROBE_MODULE");
-		/* kmod 30 reports a failed command only as EINVAL from the caller */
-		if (ret == -1) {
-			LOG("Error running %s command for %s: %m\n", type, name);
-			ret = -EINVAL;
-		} else if (WEXITSTATUS(ret)) {
-			ret = -EINVAL;
-		}
-	}
-	free(cmd);
-	return ret;
-}
-
-static void warn_blacklisted(const struct modtool_plan *plan, size_t i, const char *target)
-{
-	if (modtool_plan_get_reason(plan, i) == MODTOOL_STEP_TARGET ||
-	    !modtool_plan_step_is_blacklisted(plan, i) || o.quiet)
-		return;
-	WRN("%s is blacklisted but loaded for %s (blacklisting does not stop dependencies)\n",
-	    modtool_module_get_name(modtool_plan_get_module(plan, i)), target);
-}
-
-/* kmod's probe loop over one plan: returns 0, or a negative errno. */
-static int run_plan(struct modtool_plan *plan, struct modtool_module *target)
-{
-	unsigned int flags = (o.force || o.force_modversion ? MODTOOL_LOAD_FORCE_MODVERSION : 0) |
-			     (o.force || o.force_vermagic ? MODTOOL_LOAD_FORCE_VERMAGIC : 0);
-	bool show = o.show_depends || o.verbose > LOG_WARNING;
-	int err = 0;
-
-	for (size_t i = 0; i < modtool_plan_count(plan); i++) {
-		struct modtool_module *m = modtool_plan_get_module(plan, i);
-		const char *name = modtool_module_get_name(m);
-		bool is_target = modtool_plan_get_reason(plan, i) == MODTOOL_STEP_TARGET;
-		int action = modtool_plan_get_action(plan, i);
-
-		warn_blacklisted(plan, i, modtool_module_get_name(target));
-		if (!o.ignore_loaded && in_kernel(name)) {
-			err = -EEXIST;
-		} else {
-			if (show)
-				print_step(plan, i);
-			if (o.dry_run)
-				err = 0;
-			else if (action == MODTOOL_STEP_INSTALL)
-				err = run_command("install", name, modtool_plan_get_command(plan, i),
-						  modtool_plan_get_options(plan, i));
-			else if (action == MODTOOL_STEP_INSERT)
-				err = modtool_module_insert(m, modtool_plan_get_options(plan, i),
-							    flags);
-			else
-				err = 0;
-		}
-		if (err == -EEXIST && is_target && o.first_time)
-			break;
-		if (err == -EEXIST)
-			err = 0;
-		if (err < 0)
-			break;
-	}
-	return err;
+	return 0;
 }
 
 static int insert_one(struct modtool_list *list, size_t i, const char *opts)
 {
-	struct modtool_module *mod = modtool_list_get(list, i);
-	const char *name = modtool_module_get_name(mod);
-	struct modtool_plan *plan;
-	unsigned int flags = plan_flags();
+	const char *name = modtool_module_get_name(modtool_list_get(list, i));
 	int err;
 
 	if (o.resolve) {
 		printf("%s\n", name);
 		return 0;
 	}
-	if (!o.ignore_loaded && in_kernel(name))
-		err = o.first_time ? -EEXIST : 0;
-	else if ((err = modtool_plan_new(list, i, opts, flags, &plan)) == 0) {
-		if (!modtool_plan_is_blacklisted(plan))
-			err = run_plan(plan, mod);
-		modtool_plan_free(plan);
-	}
+	err = modtool_probe_insert(list, i, opts, probe_flags(), report, NULL);
 	if (err == -EEXIST)
 		ERR("could not insert '%s': Module already in kernel\n", name);
 	else if (err == -ENOENT)
@@ -516,131 +444,6 @@ static char *options_from_args(char **args, int n)
 
 /* ---- removing ----------------------------------------------------------------- */
 
-static int remove_module(const char *name)
-{
-	unsigned int flags = o.force ? MODTOOL_REMOVE_FORCE : 0;
-	struct timespec pause = { 0, 1000000 };
-	unsigned long waited = 0;
-	int err;
-
-	if (o.show_depends || o.verbose > LOG_WARNING)
-		printf("rmmod %s\n", name);
-	if (o.dry_run)
-		return 0;
-	for (;;) {
-		err = modtool_module_remove(ctx, name, flags);
-		if (err != -EAGAIN || waited >= o.wait_msec)
-			break;
-		nanosleep(&pause, NULL);
-		waited += pause.tv_nsec / 1000000;
-		if (pause.tv_nsec < 256000000)
-			pause.tv_nsec *= 2;
-	}
-	if (err == -ENOENT && !o.first_time)
-		err = 0;
-	if (err < 0)
-		ERR("could not remove '%s': %s\n", name, strerror(-err));
-	return err;
-}
-
-static int remove_deep(struct modtool_module *mod, bool holders, bool ignore_builtin);
-static int remove_holders(const char *name);
-
-static void remove_list_reverse(struct modtool_list *list)
-{
-	for (size_t i = modtool_list_count(list); i-- > 0;)
-		remove_deep(modtool_list_get(list, i), false, true);
-}
-
-/* --remove-holders: the modules /proc/modules says hold @name, last first. */
-static int remove_holders(const char *name)
-{
-	struct modtool_loaded *loaded;
-	char *holders = NULL, *h;
-	int err = 0;
-
-	if (modtool_loaded_list(ctx, &loaded) < 0)
-		return 0;	/* no /proc/modules: nobody holds it */
-	for (size_t i = 0; i < modtool_loaded_count(loaded) && !holders; i++)
-		if (strcmp(modtool_loaded_get_name(loaded, i), name) == 0)
-			holders = strdup(modtool_loaded_get_holders(loaded, i));
-	modtool_loaded_free(loaded);
-	while (holders && err >= 0 && *holders) {
-		struct modtool_list *one = NULL;
-
-		h = strrchr(holders, ',');
-		if (h)
-			*h++ = '\0';
-		else
-			h = holders;
-		if (modtool_module_lookup(ctx, h, MODTOOL_LOOKUP_NAME_ONLY, &one) > 0)
-			err = remove_deep(modtool_list_get(one, 0), false, true);
-		modtool_list_free(one);
-		if (h == holders)
-			break;
-	}
-	free(holders);
-	return err < 0 ? err : 0;
-}
-
-/* kmod's order: post softdeps, holders, the module, unused dependencies, pre softdeps. */
-static int remove_deep(struct modtool_module *mod, bool holders, bool ignore_builtin)
-{
-	const char *name = modtool_module_get_name(mod), *cmd = NULL;
-	struct modtool_list *pre = NULL, *post = NULL, *deps;
-	int err = 0, state;
-
-	if (!o.ignore_commands) {
-		err = modtool_resolve_softdeps(ctx, name, &pre, &post);
-		if (err < 0)
-			return err;
-		cmd = modtool_resolve_command(ctx, name, true);
-	}
-	if (!cmd && !o.ignore_loaded) {
-		state = modtool_module_get_state(ctx, name);
-		if (state < 0 || state == MODTOOL_STATE_NOT_LOADED) {
-			if (o.first_time)
-				LOG("Module %s is not in kernel.\n", name);
-			err = o.first_time ? -ENOENT : 0;
-			goto out;
-		}
-		if (state == MODTOOL_STATE_BUILTIN) {
-			if (!ignore_builtin)
-				LOG("Module %s is builtin.\n", name);
-			err = ignore_builtin ? 0 : -ENOENT;
-			goto out;
-		}
-	}
-	remove_list_reverse(post);
-	if (holders) {
-		err = remove_holders(name);
-		if (err < 0)
-			goto out;
-	}
-	if (!cmd && !o.ignore_loaded && !o.wait_msec && modtool_module_get_refcount(ctx, name) > 0) {
-		LOG("Module %s is in use.\n", name);
-		err = -EBUSY;
-		goto out;
-	}
-	err = cmd ? run_command("remove", name, cmd, "") : remove_module(name);
-	if (err < 0)
-		goto out;
-	if (!cmd && modtool_resolve_dependencies(ctx, name, &deps) >= 0) {
-		for (size_t i = 0; i < modtool_list_count(deps); i++) {
-			const char *d = modtool_module_get_name(modtool_list_get(deps, i));
-
-			if (modtool_module_get_refcount(ctx, d) == 0)
-				remove_module(d);
-		}
-		modtool_list_free(deps);
-	}
-	remove_list_reverse(pre);
-out:
-	modtool_list_free(pre);
-	modtool_list_free(post);
-	return err;
-}
-
 static int remove_arg(const char *arg)
 {
 	struct modtool_list *list = NULL;
@@ -653,7 +456,8 @@ static int remove_arg(const char *arg)
 		err = -ENOENT;
 	}
 	for (size_t i = 0; i < modtool_list_count(list); i++) {
-		err = remove_deep(modtool_list_get(list, i), o.remove_holders, false);
+		err = modtool_probe_remove(modtool_list_get(list, i), probe_flags(), o.wait_msec,
+					   report, NULL);
 		if (err < 0)
 			break;
 	}
