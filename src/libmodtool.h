@@ -456,8 +456,9 @@ int modtool_probe_insert(struct modtool_list *list, size_t i, const char *extra_
  * do (see MODTOOL_PROBE_FIRST_TIME); -ENOENT for a built-in one (see
  * MODTOOL_PROBE_IGNORE_BUILTIN); -EBUSY when it is in use, unless
  * @wait_msec: then the kernel is asked again for up to that long.  A failure
- * of the kernel's is logged ("could not remove") and returned.  Soft
- * dependencies that name each other end with -ELOOP (logged) 4096 deep.
+ * of the kernel's is logged ("could not remove") and returned.  A module
+ * whose removal is under way is not started again (soft dependencies that
+ * name each other); removals nested 4096 deep end with -ELOOP (logged).
  */
 int modtool_probe_remove(struct modtool_module *mod, unsigned int flags, unsigned long wait_msec,
 			 modtool_probe_fn fn, void *data);
