@@ -133,8 +133,9 @@ void modtool_params_free(struct modtool_params *params);
  *   symbols       binding and the CRC __versions expects (0 if none)
  * Each returns the number of entries and the list in @list (free it with
  * modtool_symbols_free()), or a negative errno: -ENOENT when the module has
- * no such table (kmod's answer too) or no file, -EBADMSG for a malformed ELF
- * file, -EIO when the file cannot be read (logged).
+ * no such table (kmod's answer too) or no file, -ENOEXEC when the file is
+ * not ELF (or too short to be), -EBADMSG for malformed tables, or why the
+ * file cannot be read (logged).
  */
 struct modtool_symbols;
 
@@ -156,7 +157,11 @@ size_t modtool_symbols_count(const struct modtool_symbols *list);
 const char *modtool_symbols_get_name(const struct modtool_symbols *list, size_t i);
 /* kmod prints it as "0x%08lx"; UINT64_MAX for a __crc_ symbol pointing outside its section. */
 uint64_t modtool_symbols_get_crc(const struct modtool_symbols *list, size_t i);
-/* An enum modtool_symbol_bind (GLOBAL for versions and __ksymtab_strings names). */
+/*
+ * An enum modtool_symbol_bind, as kmod gives it: versions and
+ * __ksymtab_strings names GLOBAL, exports their ELF binding, dependency
+ * symbols WEAK or else UNDEF.
+ */
 int modtool_symbols_get_bind(const struct modtool_symbols *list, size_t i);
 void modtool_symbols_free(struct modtool_symbols *list);
 

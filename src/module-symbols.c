@@ -387,7 +387,7 @@ static int walk_symbol(const struct mt_msym *ms, struct mt_msym_walk *w,
 	e.name = v->name;
 	e.len = strlen(v->name);
 	e.crc = ver ? versions_visit(ver, e.name, e.len) : 0;
-	e.bind = v->bind;
+	e.bind = v->bind == STB_WEAK ? STB_WEAK : MT_MSYM_BIND_UNDEF;
 	err = w->undefined_fn(w->data, &e);
 	if (!err)
 		w->n_undefined++;
@@ -400,7 +400,7 @@ static int walk_unseen_versions(const struct mt_msym_versions *ver, struct mt_ms
 	for (size_t i = 0; ver && i < ver->n && w->n_undefined < INT32_MAX; i++) {
 		const struct version_slot *v = &ver->e[i];
 		struct mt_msym_entry e = {
-			.name = v->name, .len = v->len, .crc = v->crc, .bind = MT_MSYM_BIND_VERSION,
+			.name = v->name, .len = v->len, .crc = v->crc, .bind = MT_MSYM_BIND_UNDEF,
 		};
 		int err;
 
@@ -532,9 +532,9 @@ static int module_symbols(struct modtool_module *mod, enum list_kind kind,
 	*listp = NULL;
 	if (!modtool_module_get_path(mod))
 		return -ENOENT;
-	file = mt_module_file(mod);
-	if (!file)
-		return -EIO;	/* logged by the file's loader */
+	err = mt_module_file(mod, &file);
+	if (err < 0)
+		return err;	/* logged by the file's loader */
 	err = mt_elf_init(&elf, file->data, file->size, &why);
 	if (err == 0)
 		err = mt_msym_init(&ms, &elf, &why);

@@ -85,8 +85,11 @@ struct mt_msym_entry {
 	uint8_t bind;		/* STB_LOCAL, STB_GLOBAL, STB_WEAK, ...; STB_GLOBAL if n/a */
 };
 
-/* The binding of a __versions entry that no .symtab symbol refers to. */
-#define MT_MSYM_BIND_VERSION 0xff
+/*
+ * The binding of a needed symbol that is not weak: an undefined .symtab
+ * symbol, or a __versions entry no symbol refers to (kmod's 'U' for both).
+ */
+#define MT_MSYM_BIND_UNDEF 0xff
 
 /* Called per entry; a non-zero return stops the walk and is returned. */
 typedef int (*mt_msym_fn)(void *data, const struct mt_msym_entry *e);
@@ -95,7 +98,8 @@ typedef int (*mt_msym_fn)(void *data, const struct mt_msym_entry *e);
  * One pass over .symtab for both kinds: @export_fn gets the __crc_NAME
  * symbols (NAME and its CRC), @undefined_fn the undefined symbols with the
  * CRC __versions expects, then the __versions entries no symbol referred to
- * (bind MT_MSYM_BIND_VERSION: kmod counts them as needed, e.g. module_layout).
+ * (kmod counts them as needed, e.g. module_layout).  An undefined symbol's bind is
+ * STB_WEAK or MT_MSYM_BIND_UNDEF, as kmod tells them apart.
  * Either callback may be NULL.  When no __crc_ symbol is found and @export_fn
  * is set, the names of __ksymtab_strings follow (CRC 0).  Counts are left in
  * @n_exports (-ENOENT: neither source exists) and @n_undefined.  Returns 0,

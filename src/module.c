@@ -123,15 +123,23 @@ struct modtool_ctx *mt_module_ctx(const struct modtool_module *mod)
 	return mod->ctx;
 }
 
-struct mt_file *mt_module_file(struct modtool_module *mod)
+int mt_module_file(struct modtool_module *mod, struct mt_file **file)
 {
+	int err;
+
+	*file = NULL;
 	if (!mod->path)
-		return NULL;
-	if (!mod->file && mt_file_open(mod->ctx, mod->path, &mod->file) < 0)
-		return NULL;
-	if (mt_file_load(mod->file) < 0)
-		return NULL;
-	return mod->file;
+		return -ENOENT;
+	if (!mod->file) {
+		err = mt_file_open(mod->ctx, mod->path, &mod->file);
+		if (err < 0)
+			return err;
+	}
+	err = mt_file_load(mod->file);
+	if (err < 0)
+		return err;
+	*file = mod->file;
+	return 0;
 }
 
 /* ---- information ----------------------------------------------------- */
@@ -201,14 +209,14 @@ static int append_signature(struct modtool_module *mod, struct mt_file *file,
 
 static int file_info(struct modtool_module *mod, unsigned int flags, struct modtool_info **infop)
 {
-	struct mt_file *file = mt_module_file(mod);
 	struct mt_elf_section sec;
+	struct mt_file *file;
 	struct mt_elf elf;
 	const char *why = NULL;
-	int err;
+	int err = mt_module_file(mod, &file);
 
-	if (!file)
-		return mod->file ? mod->file->load_err : -ENOENT;
+	if (err < 0)
+		return err;
 	err = mt_elf_init(&elf, file->data, file->size, &why);
 	if (err == 0)
 		err = mt_elf_find_section(&elf, ".modinfo", &sec, &why);

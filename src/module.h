@@ -18,7 +18,7 @@ int mt_module_new(struct modtool_ctx *ctx, const char *name, const char *path, b
 		  struct modtool_module **mod);
 /* The context the module belongs to. */
 struct modtool_ctx *mt_module_ctx(const struct modtool_module *mod);
-/* The module's file, opened and loaded on first use; NULL on error (logged). */
-struct mt_file *mt_module_file(struct modtool_module *mod);
+/* The module's file, opened and loaded on first use: 0, or the error (logged). */
+int mt_module_file(struct modtool_module *mod, struct mt_file **file);
 
 #endif

@@ -77,10 +77,11 @@ static int visit(struct modtool_plan *plan, char *key)
 /* "dir/snd-hda-intel.ko.xz" -> "snd_hda_intel", as kmod names a dependency */
 static int name_from_path(const char *path, size_t len, char *out, size_t outsize)
 {
-	const char *base = memrchr(path, '/', len);
+	const char *base = path + len;
 	size_t n = 0;
 
-	base = base ? base + 1 : path;
+	while (base > path && base[-1] != '/')
+		base--;
 	for (; base < path + len && *base != '.'; base++) {
 		if (n + 1 >= outsize)
 			return -ENAMETOOLONG;
@@ -108,7 +109,8 @@ MT_EXPORT int modtool_resolve_dependencies(struct modtool_ctx *ctx, const char *
 		modtool_list_free(list);
 		return r;
 	}
-	line = r ? strchr(v.value, ':') + 1 : "";
+	line = r ? strchr(v.value, ':') : NULL;	/* a moddep line has its ':' */
+	line = line ? line + 1 : "";
 	/* modules.dep lists the deepest dependency last: load from the end */
 	p = line + strlen(line);
 	while (p > line && err == 0) {

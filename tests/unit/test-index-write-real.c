@@ -107,11 +107,14 @@ static void fetch_trees(void)
 	if (trees_dir[0])
 		return;
 	dir = test_trees_dir();
-	if (!dir)
+	if (!dir) {
 		fail_msg("tests/fetch-trees.sh failed: the real trees are needed");
+		return;
+	}
 	if (strlen(dir) >= sizeof(trees_dir))
 		fail_msg("trees directory name too long: %s", dir);
-	strcpy(trees_dir, dir);
+	else
+		strcpy(trees_dir, dir);
 	free(dir);
 }
 

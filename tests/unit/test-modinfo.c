@@ -454,7 +454,8 @@ static char *many_params(size_t n, size_t *len)
 	size_t cap = n * 64 + 64, used = 0;
 	char *s = malloc(cap);
 
-	assert_non_null(s);
+	if (!s)
+		abort();
 	used += sprintf(s, "license=GPL") + 1;
 	for (size_t i = 0; i < n; i++) {
 		used += sprintf(s + used, "parm=p%zu:description of %zu", i, i) + 1;
