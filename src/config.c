@@ -372,15 +372,8 @@ static int parse_cmdline_file(struct modtool_ctx *ctx, struct mt_config *cfg, co
 		close(fd);
 		return 0;
 	}
-	while (n < sizeof(buf)) {
-		ssize_t r = read(fd, buf + n, sizeof(buf) - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += r;
-	}
+	/* a read error keeps what came before it, as for configuration files */
+	mt_read_full(fd, buf, sizeof(buf), &n);
 	close(fd);
 	return mt_config_parse_cmdline(ctx, cfg, buf, n);
 }
@@ -406,15 +399,8 @@ static int parse_file(struct modtool_ctx *ctx, struct mt_config *cfg, const char
 	}
 	size = st.st_size;
 	buf = mt_config_alloc(cfg, size + 1);
-	while (buf && n < size) {
-		ssize_t r = read(fd, buf + n, size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += r;
-	}
+	if (buf)
+		mt_read_full(fd, buf, size, &n);	/* what came before an error counts */
 	close(fd);
 	if (!buf)
 		return -ENOMEM;

@@ -53,67 +53,46 @@ enum mt_compression mt_compression_detect(const uint8_t *magic, size_t len)
 	return MT_COMPRESSION_NONE;
 }
 
-static ssize_t read_full_at(int fd, void *buf, size_t len, off_t off)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, off + done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		done += n;
-	}
-	return done;
-}
-
 int mt_file_open(struct modtool_ctx *ctx, const char *path, struct mt_file **filep)
 {
 	struct mt_file *file;
 	struct stat st = { 0 };
 	uint8_t magic[6];
-	ssize_t n;
+	size_t n;
+	int err;
 
 	file = calloc(1, sizeof(*file));
 	if (!file)
 		return -ENOMEM;
 	file->ctx = ctx;
+	file->fd = -1;
 	file->path = strdup(path);
+	if (!file->path) {
+		mt_file_free(file);
+		return -ENOMEM;
+	}
 	/* O_NONBLOCK: a FIFO or device in place of a module must not hang us */
 	file->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (!file->path || file->fd < 0) {
-		int err = file->path ? -errno : -ENOMEM;
-
-		if (err != -ENOMEM)
-			mt_err(ctx, "%s: %s\n", path, strerror(-err));
-		mt_file_free(file);
-		return err;
-	}
-	if (fstat(file->fd, &st) < 0) {
-		int err = -errno;
-
-		mt_err(ctx, "%s: %s\n", path, strerror(-err));
-		mt_file_free(file);
-		return err;
+	if (file->fd < 0 || fstat(file->fd, &st) < 0) {
+		err = -errno;
+		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		mt_err(ctx, "%s: not a regular file\n", path);
 		mt_file_free(file);
 		return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 	}
-	n = read_full_at(file->fd, magic, sizeof(magic), 0);
-	if (n < 0) {
-		mt_err(ctx, "%s: %s\n", path, strerror((int)-n));
-		mt_file_free(file);
-		return (int)n;
-	}
+	/* just opened: the magic bytes are the first read */
+	err = mt_read_full(file->fd, magic, sizeof(magic), &n);
+	if (err < 0)
+		goto fail;
 	file->compression = mt_compression_detect(magic, n);
 	*filep = file;
 	return 0;
+fail:
+	mt_err(ctx, "%s: %s\n", path, strerror(-err));
+	mt_file_free(file);
+	return err;
 }
 
 static int map_file(struct mt_file *file, const uint8_t **data, size_t *size)

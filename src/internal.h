@@ -80,6 +80,12 @@ void *mt_grow(void *p, size_t *cap, size_t need, size_t elem);
 /* Append a copy of @s to the string vector *@v of *@n entries. */
 int mt_strv_push(char ***v, size_t *n, size_t *cap, const char *s);
 
+/*
+ * Read from @fd until @len bytes, end of file or an error (EINTR retried):
+ * *@got says how many arrived either way; 0 or the error's -errno.
+ */
+int mt_read_full(int fd, void *buf, size_t len, size_t *got);
+
 /* Turn '-' into '_' as the kernel does for module names; @out holds PATH_MAX. */
 int mt_modname_normalize(const char *name, char *out, size_t outsize);
 

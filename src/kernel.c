@@ -66,27 +66,15 @@ static int MT_PRINTF(4, 5) sys_path(const struct modtool_ctx *ctx, char *buf, si
 /* Read a small attribute file at @dfd/@name into @buf (NUL-terminated). */
 static int read_attr(int dfd, const char *name, char *buf, size_t size)
 {
-	size_t done = 0;
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	size_t done;
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err;
 
 	if (fd < 0)
 		return -errno;
-	while (done + 1 < size) {
-		ssize_t n = read(fd, buf + done, size - 1 - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int err = -errno;
-
-			close(fd);
-			return err;
-		}
-		if (n == 0)
-			break;
-		done += n;
-	}
+	err = mt_read_full(fd, buf, size - 1, &done);
 	close(fd);
+	if (err < 0)
+		return err;
 	buf[done] = '\0';
 	return (int)done;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Small helpers shared by several concerns. */
+#include <unistd.h>
+
 #include "internal.h"
 
 int mt_modname_normalize(const char *name, char *out, size_t outsize)
@@ -45,5 +47,22 @@ int mt_strv_push(char ***v, size_t *n, size_t *cap, const char *s)
 	if (!p[*n])
 		return -ENOMEM;
 	(*n)++;
+	return 0;
+}
+
+int mt_read_full(int fd, void *buf, size_t len, size_t *got)
+{
+	*got = 0;
+	while (*got < len) {
+		ssize_t n = read(fd, (char *)buf + *got, len - *got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		*got += n;
+	}
 	return 0;
 }
