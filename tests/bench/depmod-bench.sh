@@ -29,16 +29,6 @@ work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 . "$here/../tools/depmod-lib.sh"
 
-copy() {	# copy TAG NAME: hard-linked copy without indexes; prints the module dir
-	local src=$trees/$1/lib/modules ver
-	ver=$(ls "$src" | head -n 1)
-	mkdir -p "$work/$2/lib/modules/$ver"
-	cp -al "$src/$ver/kernel" "$work/$2/lib/modules/$ver/"
-	for f in modules.order modules.builtin modules.builtin.modinfo; do
-		[ -f "$src/$ver/$f" ] && cp "$src/$ver/$f" "$work/$2/lib/modules/$ver/"
-	done
-	echo "$work/$2/lib/modules/$ver"
-}
 
 # timed OUTFILE CMD...: appends "microseconds peak_rss_kb cpu_seconds" of one run
 timed() {
@@ -61,8 +51,8 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 printf '%-5s %9s %9s %7s %-6s %6s %9s %7s %-6s %8s %8s %6s %12s %12s %6s\n' tree 'kmod ms' 'ours ms' full goal \
 	cpu 'incr ms' incr goal 'kmod MB' 'ours MB' rss 'kmod Ir' 'ours Ir' Ir
 for tag in 6.1 6.12; do
-	k=$(copy "$tag" "$tag-k")
-	o=$(copy "$tag" "$tag-o")
+	k=$(copy_tree "$tag" "$tag-k")
+	o=$(copy_tree "$tag" "$tag-o")
 	ver=$(basename "$k")
 	: >"$work/k.t"; : >"$work/o.t"; : >"$work/i.t"
 	for ((i = 0; i < RUNS; i++)); do

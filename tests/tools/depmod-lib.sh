@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Shared by the depmod tests: pass/fail counting and tiny crafted modules.
+# Shared by the depmod tests and bench: pass/fail counting, copies of the real
+# trees, tiny crafted modules.
 
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
@@ -8,6 +9,19 @@ fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
 not() { ! "$@"; }
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; }
+
+# copy_tree TAG NAME: a hard-linked copy of $trees/TAG's module tree under
+# $work/NAME, without its indexes; prints the module directory
+copy_tree() {
+	local src=$trees/$1/lib/modules ver
+	ver=$(ls "$src" | head -n 1)
+	mkdir -p "$work/$2/lib/modules/$ver"
+	cp -al "$src/$ver/kernel" "$work/$2/lib/modules/$ver/"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		[ -f "$src/$ver/$f" ] && cp "$src/$ver/$f" "$work/$2/lib/modules/$ver/"
+	done
+	echo "$work/$2/lib/modules/$ver"
+}
 
 INDEX_FILES="modules.dep modules.dep.bin modules.alias modules.alias.bin modules.softdep
 modules.symbols modules.symbols.bin modules.builtin.bin modules.builtin.alias.bin modules.devname"

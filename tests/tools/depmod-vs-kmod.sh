@@ -17,21 +17,10 @@ trees=$("$here/../fetch-trees.sh") || { echo "fetch-trees.sh failed"; exit 1; }
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 
-# copy TAG NAME: a hard-linked copy of the tree without its indexes; prints the module dir
-copy() {
-	local src=$trees/$1/lib/modules ver
-	ver=$(ls "$src" | head -n 1)
-	mkdir -p "$work/$2/lib/modules/$ver"
-	cp -al "$src/$ver/kernel" "$work/$2/lib/modules/$ver/"
-	for f in modules.order modules.builtin modules.builtin.modinfo; do
-		[ -f "$src/$ver/$f" ] && cp "$src/$ver/$f" "$work/$2/lib/modules/$ver/"
-	done
-	echo "$work/$2/lib/modules/$ver"
-}
 
 for tag in 6.1 6.12; do
-	k=$(copy "$tag" "$tag-kmod")
-	o=$(copy "$tag" "$tag-ours")
+	k=$(copy_tree "$tag" "$tag-kmod")
+	o=$(copy_tree "$tag" "$tag-ours")
 	ver=$(basename "$k")
 	# -v (a line per new dependency) and -w (duplicate aliases) change no output
 	"$kmod" -v -w -b "$work/$tag-kmod" "$ver" >"$work/k.out" 2>"$work/k.err"; krc=$?
