@@ -32,30 +32,44 @@ static inline unsigned int class_of(char c)
 	return byte_class[(unsigned char)c];
 }
 
-int mt_underscores(char *s)
+/*
+ * kmod's underscores() over @s, up to a byte of class @stop or NUL: '-'
+ * becomes '_' outside [...].  *@endp is where it stopped: there, or at a
+ * lone bracket, for which it returns -EINVAL; else 1 when @s holds
+ * fnmatch(3) specials (a pattern), 0 for a plain name.
+ */
+static int underscore_span(char *s, unsigned int stop, char **endp)
 {
+	unsigned int c, ends = stop | C_END;
 	int glob = 0;
 
-	for (size_t i = 0; s[i]; i++) {
-		unsigned int c = class_of(s[i]);
-
+	for (; !((c = class_of(*s)) & ends); s++) {
 		if (!(c & (C_NAME | C_GLOB)))
 			continue;
 		if (c & C_GLOB)
 			glob = 1;
-		if (s[i] == '-') {
-			s[i] = '_';
-		} else if (s[i] == ']') {
-			return -EINVAL;
-		} else if (s[i] == '[') {
-			char *close = strchr(s + i, ']');
-
-			if (!close)
-				return -EINVAL;
-			i = close - s;
+		if (*s == '-') {
+			*s = '_';
+		} else if (*s == ']') {
+			break;
+		} else if (*s == '[') {
+			/* a class runs to its first ']', untouched */
+			while (!(class_of(s[1]) & ends) && s[1] != ']')
+				s++;
+			if (class_of(s[1]) & ends)
+				break;
+			s++;
 		}
 	}
-	return glob;
+	*endp = s;
+	return class_of(*s) & ends ? glob : -EINVAL;
+}
+
+int mt_underscores(char *s)
+{
+	char *end;
+
+	return underscore_span(s, 0, &end);
 }
 
 struct line_ctx {
@@ -97,34 +111,18 @@ static char *next_token(char **save)
 static char *next_name_token(char **save, int *glob)
 {
 	char *s = *save, *end;
-	unsigned int c;
 
-	*glob = 0;
 	while (class_of(*s) & C_BLANK)
 		s++;
 	if (!*s) {
+		*glob = 0;
 		*save = s;
 		return NULL;
 	}
-	for (end = s; !((c = class_of(*end)) & (C_BLANK | C_END)); end++) {
-		if (!(c & (C_NAME | C_GLOB)))
-			continue;
-		if (c & C_GLOB && *glob == 0)
-			*glob = 1;
-		if (*end == '-') {
-			*end = '_';
-		} else if (*end == ']') {
-			*glob = -EINVAL;
-		} else if (*end == '[') {
-			/* a class runs to its first ']' in the token, untouched */
-			while (!(class_of(end[1]) & (C_BLANK | C_END)) && end[1] != ']')
-				end++;
-			if (class_of(end[1]) & (C_BLANK | C_END))
-				*glob = -EINVAL;
-			else
-				end++;
-		}
-	}
+	*glob = underscore_span(s, C_BLANK, &end);
+	/* a bad name still ends at the blank */
+	while (!(class_of(*end) & (C_BLANK | C_END)))
+		end++;
 	if (*end)
 		*end++ = '\0';
 	*save = end;
