@@ -40,11 +40,9 @@ int mt_decompress_gzip(const uint8_t *in, size_t in_size, struct mt_decompressed
 			zs.avail_in = used > (1u << 30) ? (1u << 30) : (uInt)used;
 		}
 		if (total == out->capacity) {
-			err = mt_decompressed_grow(out, in_size * 4);
-			if (err < 0) {
-				*why = err == -EFBIG ? "decompressed size exceeds 1 GiB" : NULL;
+			err = mt_decompressed_grow(out, in_size * 4, why);
+			if (err < 0)
 				goto out;
-			}
 		}
 		zs.next_out = out->data + total;
 		zs.avail_out = (uInt)(out->capacity - total);

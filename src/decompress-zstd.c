@@ -48,11 +48,9 @@ int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed
 	/* ret == 0 marks a finished frame; more input means another frame follows */
 	while (ib.pos < ib.size || ret != 0) {
 		if (ob.pos == ob.size) {
-			err = mt_decompressed_grow(out, in_size * 4);
-			if (err < 0) {
-				*why = err == -EFBIG ? "decompressed size exceeds 1 GiB" : NULL;
+			err = mt_decompressed_grow(out, in_size * 4, why);
+			if (err < 0)
 				goto out;
-			}
 			ob.dst = out->data;
 			ob.size = out->capacity;
 		}

@@ -196,13 +196,15 @@ int mt_decompressed_reserve(struct mt_decompressed *out, size_t size)
 	return 0;
 }
 
-int mt_decompressed_grow(struct mt_decompressed *out, size_t hint)
+int mt_decompressed_grow(struct mt_decompressed *out, size_t hint, const char **why)
 {
 	size_t want = out->capacity ? out->capacity * 2 : hint;
 	void *p;
 
-	if (out->capacity >= MT_MAX_MODULE_SIZE)
+	if (out->capacity >= MT_MAX_MODULE_SIZE) {
+		*why = "decompressed size exceeds 1 GiB";
 		return -EFBIG;
+	}
 	if (want < 64 * 1024)
 		want = 64 * 1024;
 	if (want > MT_MAX_MODULE_SIZE)

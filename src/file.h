@@ -65,8 +65,11 @@ int mt_decompress_gzip(const uint8_t *in, size_t in_size, struct mt_decompressed
 int mt_decompress_xz(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
 int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
 
-/* Growth shared by the decompressors: twice the capacity, else @hint; -EFBIG past the cap. */
-int mt_decompressed_grow(struct mt_decompressed *out, size_t hint);
+/*
+ * Growth shared by the decompressors: twice the capacity, else @hint;
+ * -EFBIG past the cap (*why says so) or -ENOMEM.
+ */
+int mt_decompressed_grow(struct mt_decompressed *out, size_t hint, const char **why);
 /* Map exactly @size bytes (a size the stream declared, within the cap). */
 int mt_decompressed_reserve(struct mt_decompressed *out, size_t size);
 void mt_decompressed_release(struct mt_decompressed *out);

@@ -779,11 +779,12 @@ static void test_garbage_input(void **state)
 static void test_grow(void **state)
 {
 	struct mt_decompressed out = { 0 };
+	const char *why = NULL;
 
-	assert_int_equal(mt_decompressed_grow(&out, 0), 0);
+	assert_int_equal(mt_decompressed_grow(&out, 0, &why), 0);
 	assert_int_equal(out.capacity, 64 * 1024);
 	memset(out.data, 0xa5, out.capacity);
-	assert_int_equal(mt_decompressed_grow(&out, 0), 0);
+	assert_int_equal(mt_decompressed_grow(&out, 0, &why), 0);
 	assert_int_equal(out.capacity, 128 * 1024);
 	/* growth keeps what was written */
 	for (size_t i = 0; i < 64 * 1024; i++)
@@ -794,15 +795,17 @@ static void test_grow(void **state)
 	assert_null(out.data);
 	assert_int_equal(out.capacity, 0);
 
-	assert_int_equal(mt_decompressed_grow(&out, 300000), 0);
+	assert_int_equal(mt_decompressed_grow(&out, 300000, &why), 0);
 	assert_int_equal(out.capacity, 300000);
 	mt_decompressed_release(&out);
 
 	/* grows to the cap exactly, then no more */
-	assert_int_equal(mt_decompressed_grow(&out, MT_MAX_MODULE_SIZE - 1), 0);
-	assert_int_equal(mt_decompressed_grow(&out, 0), 0);
+	assert_int_equal(mt_decompressed_grow(&out, MT_MAX_MODULE_SIZE - 1, &why), 0);
+	assert_int_equal(mt_decompressed_grow(&out, 0, &why), 0);
 	assert_int_equal(out.capacity, MT_MAX_MODULE_SIZE);
-	assert_int_equal(mt_decompressed_grow(&out, 0), -EFBIG);
+	assert_null(why);
+	assert_int_equal(mt_decompressed_grow(&out, 0, &why), -EFBIG);
+	assert_string_equal(why, "decompressed size exceeds 1 GiB");
 	assert_int_equal(out.capacity, MT_MAX_MODULE_SIZE);
 	mt_decompressed_release(&out);
 
