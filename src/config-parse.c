@@ -155,48 +155,25 @@ static int softdep_marker(const char *s)
 }
 
 /* The names of a softdep line in line order, each with the list it belongs to. */
+struct softdep_word {
+	char *name;
+	int mode;	/* 0 pre, 1 post */
+};
+
 struct softdep_words {
-	char **name;
-	unsigned char *mode;
+	struct softdep_word *v;
 	size_t n, cap;
-	char *stack_name[64];
-	unsigned char stack_mode[64];
 };
 
 static int words_push(struct softdep_words *w, char *s, int mode)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap * 2;
-		bool on_stack = w->name == w->stack_name;
-		char **name = malloc(cap * sizeof(*name));
-		unsigned char *m = malloc(cap);
+	struct softdep_word *v = mt_grow(w->v, &w->cap, w->n + 1, sizeof(*v));
 
-		if (!name || !m) {
-			free(name);
-			free(m);
-			return -ENOMEM;
-		}
-		memcpy(name, w->name, w->n * sizeof(*name));
-		memcpy(m, w->mode, w->n);
-		if (!on_stack) {
-			free(w->name);
-			free(w->mode);
-		}
-		w->name = name;
-		w->mode = m;
-		w->cap = cap;
-	}
-	w->name[w->n] = s;
-	w->mode[w->n++] = (unsigned char)mode;
+	if (!v)
+		return -ENOMEM;
+	w->v = v;
+	w->v[w->n++] = (struct softdep_word){ s, mode };
 	return 0;
-}
-
-static void words_free(struct softdep_words *w)
-{
-	if (w->name != w->stack_name) {
-		free(w->name);
-		free(w->mode);
-	}
 }
 
 /*
@@ -210,7 +187,7 @@ static char *softdep_stretch(char *out, const struct softdep_words *w, int m)
 	size_t first = w->n, last = 0;
 
 	for (size_t i = 0; i < w->n; i++) {
-		if (w->mode[i] != m)
+		if (w->v[i].mode != m)
 			continue;
 		if (first == w->n)
 			first = i;
@@ -222,7 +199,7 @@ static char *softdep_stretch(char *out, const struct softdep_words *w, int m)
 	for (size_t i = first; i <= last; i++) {
 		if (i > first)
 			*out++ = ' ';
-		out = stpcpy(out, w->name[i]);
+		out = stpcpy(out, w->v[i].name);
 	}
 	return out;
 }
@@ -235,16 +212,12 @@ static char *softdep_stretch(char *out, const struct softdep_words *w, int m)
  */
 static int cut_softdep(struct mt_config *cfg, struct mt_config_entry *e, char *rest)
 {
-	struct softdep_words w;
+	struct softdep_words w = { 0 };
 	size_t len = 0, n[2] = { 0, 0 }, j[2];
 	char *save = rest, *s, *value;
 	const char **deps;
 	int mode = -1, err = 0;
 
-	w.name = w.stack_name;
-	w.mode = w.stack_mode;
-	w.n = 0;
-	w.cap = sizeof(w.stack_mode);
 	while (err == 0 && (s = next_name(&save))) {
 		int m = softdep_marker(s);
 
@@ -254,21 +227,21 @@ static int cut_softdep(struct mt_config *cfg, struct mt_config_entry *e, char *r
 			err = words_push(&w, s, mode);
 	}
 	for (size_t i = 0; i < w.n; i++) {
-		n[w.mode[i]]++;
-		len += strlen(w.name[i]) + 1;
+		n[w.v[i].mode]++;
+		len += strlen(w.v[i].name) + 1;
 	}
 	deps = err ? NULL : mt_config_alloc(cfg, w.n * sizeof(*deps) + 2 * len + 16);
 	if (!deps) {
-		words_free(&w);
+		free(w.v);
 		return -ENOMEM;
 	}
 	j[0] = 0;
 	j[1] = n[0];
 	for (size_t i = 0; i < w.n; i++)
-		deps[j[w.mode[i]]++] = w.name[i];
+		deps[j[w.v[i].mode]++] = w.v[i].name;
 	value = (char *)(deps + w.n);
 	*softdep_stretch(softdep_stretch(value, &w, 0), &w, 1) = '\0';
-	words_free(&w);
+	free(w.v);
 	e->value = value;
 	e->deps = deps;
 	e->npre = n[0];
