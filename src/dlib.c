@@ -8,6 +8,36 @@
 
 static pthread_mutex_t dlib_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * The libraries dlopen()ed here are invisible to ldd, so initramfs builders
+ * and package tools that copy what ldd names leave them out.  systemd's
+ * "ELF dlopen metadata" note lists them for those that read it (dracut-ng,
+ * mkosi, systemd's packaging tools): owner "FDO", type 0x407c0c0a, a
+ * NUL-terminated JSON array, in a 4-byte-aligned allocated section.  It
+ * lives in this file, not one of its own, because an object of a static
+ * archive is linked only when something it defines is used: every binary
+ * that can dlopen (the tools link libmodtool's objects) carries the note.
+ * The JSON comes from meson's one list of the optional libraries.
+ */
+#ifdef MT_DLOPEN_NOTE_JSON
+#define DLOPEN_NOTE_OWNER "FDO"
+#define DLOPEN_NOTE_TYPE 0x407c0c0au
+
+static const struct {
+	uint32_t n_namesz;
+	uint32_t n_descsz;
+	uint32_t n_type;
+	char name[(sizeof(DLOPEN_NOTE_OWNER) + 3) & ~3u];
+	char desc[(sizeof(MT_DLOPEN_NOTE_JSON) + 3) & ~3u];
+} dlopen_note __attribute__((section(".note.dlopen"), aligned(4), used)) = {
+	.n_namesz = sizeof(DLOPEN_NOTE_OWNER),
+	.n_descsz = sizeof(MT_DLOPEN_NOTE_JSON),
+	.n_type = DLOPEN_NOTE_TYPE,
+	.name = DLOPEN_NOTE_OWNER,
+	.desc = MT_DLOPEN_NOTE_JSON,
+};
+#endif
+
 static int dlib_resolve(struct mt_dlib *lib)
 {
 	lib->handle = dlopen(lib->soname, RTLD_LAZY | RTLD_LOCAL);

@@ -56,6 +56,28 @@ for tool in modinfo modprobe depmod insmod rmmod lsmod; do
 	fi
 done
 
+# The .note.dlopen ELF note names the libraries libmodtool dlopen()s (ldd
+# cannot see them): in the library and in each tool that links its objects,
+# with an entry for each compression library the build enabled.
+features=
+for f in $(LD_LIBRARY_PATH="$libdir" "$dest$prefix/sbin/modinfo" --version | sed -n 2p); do
+	case $f in
+	+ZLIB) features="$features zlib" ;;
+	+XZ) features="$features xz" ;;
+	+ZSTD) features="$features zstd" ;;
+	esac
+done
+notes="$libdir/libmodtool.so.1"
+[ "$link" = static ] && notes="$notes $(for t in modinfo modprobe depmod insmod rmmod lsmod; do
+	echo "$dest$prefix/sbin/$t"; done)"
+for bin in $notes; do
+	if out=$(python3 "$here/dlopen-note.py" "$bin" $features); then
+		echo "ok: .note.dlopen of ${bin#"$dest"}: $out"
+	else
+		echo "$out"; fail=1
+	fi
+done
+
 # An outside program, with pkg-config alone.
 export PKG_CONFIG_PATH="${libdir}/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
 cc -Wall -Wextra -Werror -o "$dest/outside" "$here/outside-program.c" \
