@@ -24,9 +24,10 @@ int mt_decompress_gzip(const uint8_t *in, size_t in_size, struct mt_decompressed
 	size_t total = 0;
 	int r, err = 0;
 
-	if (mt_dlib_load(&gz_lib) < 0) {
+	err = mt_dlib_load(&gz_lib);
+	if (err < 0) {
 		*why = "zlib (" ZLIB_SONAME ") cannot be loaded";
-		return -ENOTSUP;
+		return err;
 	}
 	/* 16 + MAX_WBITS: gzip wrapper only */
 	if (gz.init2(&zs, 16 + MAX_WBITS, ZLIB_VERSION, (int)sizeof(zs)) != Z_OK)

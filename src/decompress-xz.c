@@ -261,9 +261,10 @@ int mt_decompress_xz(const uint8_t *in, size_t in_size, struct mt_decompressed *
 	lzma_index *idx;
 	int err;
 
-	if (mt_dlib_load(&xz_lib) < 0) {
+	err = mt_dlib_load(&xz_lib);
+	if (err < 0) {
 		*why = "liblzma (" XZ_SONAME ") cannot be loaded";
-		return -ENOTSUP;
+		return err;
 	}
 	idx = xz_single_stream_index(in, in_size, &check);
 	if (!idx)

@@ -36,9 +36,10 @@ int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed
 	ZSTD_DStream *ds;
 	int err = 0;
 
-	if (mt_dlib_load(&zs_lib) < 0) {
+	err = mt_dlib_load(&zs_lib);
+	if (err < 0) {
 		*why = "libzstd (" ZSTD_SONAME ") cannot be loaded";
-		return -ENOTSUP;
+		return err;
 	}
 	ds = zs.create();
 	if (!ds)

@@ -40,6 +40,9 @@ struct range {
 	uint64_t off, end;
 };
 
+/* parse_image()'s one failure of the machine, told apart from the file's by address */
+static const char out_of_memory[] = "out of memory";
+
 struct mt_dm_reader {
 	uint8_t *buf;
 	size_t cap;
@@ -50,6 +53,7 @@ struct mt_dm_reader {
 	unsigned int n_loaded;
 	struct mt_buf undefs;	/* scratch: undefined symbols, appended after exports */
 	const char *why;	/* why a read failed */
+	int err;		/* and its -errno */
 };
 
 struct mt_dm_reader *mt_dm_reader_new(int dirfd)
@@ -77,6 +81,7 @@ static bool reader_reserve(struct mt_dm_reader *r, uint64_t size)
 {
 	if (size > MT_MAX_MODULE_SIZE) {
 		r->why = "file too big";
+		r->err = -EFBIG;
 		return false;
 	}
 	if (size <= r->cap)
@@ -84,8 +89,10 @@ static bool reader_reserve(struct mt_dm_reader *r, uint64_t size)
 	free(r->buf);
 	r->buf = malloc((size_t)size);
 	r->cap = r->buf ? (size_t)size : 0;
-	if (!r->buf)
+	if (!r->buf) {
 		r->why = "out of memory";
+		r->err = -ENOMEM;
+	}
 	return r->buf != NULL;
 }
 
@@ -106,6 +113,7 @@ static bool load_range(struct mt_dm_reader *r, uint64_t off, uint64_t end)
 		return true;
 	if (end > r->size) {
 		r->why = "section lies outside the file";
+		r->err = -EINVAL;
 		return false;
 	}
 	while (at < end) {
@@ -114,6 +122,7 @@ static bool load_range(struct mt_dm_reader *r, uint64_t off, uint64_t end)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			r->err = n < 0 ? -errno : -EINVAL;
 			r->why = n < 0 ? strerror(errno) : "file shrank while being read";
 			return false;
 		}
@@ -371,7 +380,7 @@ static const char *parse_image(const uint8_t *data, size_t size, struct mt_dm_re
 	parse_symbols(&p);
 	if (p.out.err) {
 		mt_buf_free(&p.out);
-		return "out of memory";
+		return out_of_memory;
 	}
 	rec->data = (uint8_t *)p.out.p;
 	rec->size = p.out.len;
@@ -380,11 +389,22 @@ static const char *parse_image(const uint8_t *data, size_t size, struct mt_dm_re
 
 /* ---- opening the file --------------------------------------------------- */
 
-static void set_problem(struct mt_dm_module *m, const char *what, const char *why)
+/* The -errno behind parse_image()'s @why: a read of @r, memory, or the file's content. */
+static int why_err(const struct mt_dm_reader *r, const char *why)
+{
+	if (why == out_of_memory)
+		return -ENOMEM;
+	return why == r->why ? r->err : -EINVAL;
+}
+
+/* @m cannot be read: because of what it holds, or (@err) of the machine. */
+static void set_problem(struct mt_dm_module *m, int err, const char *what, const char *why)
 {
 	char *s = NULL;
 
 	m->broken = true;
+	if (mt_err_is_environment(err))
+		m->env_err = err;
 	if (asprintf(&s, "%s%s%s", what, why ? ": " : "", why ? why : "") < 0)
 		s = NULL;
 	free(m->problem);
@@ -397,19 +417,22 @@ static void parse_compressed(struct mt_dm_module *m, struct mt_dm_reader *r,
 	struct mt_decompressed out = { 0 };
 	const char *why = NULL;
 
+	int err;
+
 	if (!load_range(r, 0, r->size)) {
-		set_problem(m, r->why, NULL);
+		set_problem(m, r->err, r->why, NULL);
 		return;
 	}
-	if (mt_decompressor_of(comp)(r->buf, (size_t)r->size, &out, &why) < 0) {
-		set_problem(m, mt_compression_name(comp), why ? why : "cannot decompress");
+	err = mt_decompressor_of(comp)(r->buf, (size_t)r->size, &out, &why);
+	if (err < 0) {
+		set_problem(m, err, mt_compression_name(comp), why ? why : "cannot decompress");
 		mt_decompressed_release(&out);
 		return;
 	}
 	why = parse_image(out.data, out.size, r, false, &m->rec);
 	mt_decompressed_release(&out);
 	if (why)
-		set_problem(m, why, NULL);
+		set_problem(m, why_err(r, why), why, NULL);
 }
 
 static void parse_open(struct mt_dm_module *m, struct mt_dm_reader *r)
@@ -418,9 +441,11 @@ static void parse_open(struct mt_dm_module *m, struct mt_dm_reader *r)
 	const char *why;
 
 	r->n_loaded = 0;
+	r->why = NULL;
+	r->err = 0;
 	if (!reader_reserve(r, r->size) ||
 	    !load_range(r, 0, r->size < HEAD_SIZE ? r->size : HEAD_SIZE)) {
-		set_problem(m, r->why, NULL);
+		set_problem(m, r->err, r->why, NULL);
 		return;
 	}
 	comp = mt_compression_detect(r->buf, r->size < HEAD_SIZE ? r->size : HEAD_SIZE);
@@ -429,12 +454,12 @@ static void parse_open(struct mt_dm_module *m, struct mt_dm_reader *r)
 		return;
 	}
 	if (!load_tables(r)) {
-		set_problem(m, r->why, NULL);
+		set_problem(m, r->err, r->why, NULL);
 		return;
 	}
 	why = parse_image(r->buf, (size_t)r->size, r, true, &m->rec);
 	if (why)
-		set_problem(m, why, NULL);
+		set_problem(m, why_err(r, why), why, NULL);
 }
 
 void mt_depmod_parse_module_with(struct mt_dm_module *m, struct mt_dm_reader *r)
@@ -447,7 +472,7 @@ void mt_depmod_parse_module_with(struct mt_dm_module *m, struct mt_dm_reader *r)
 	else
 		r->fd = open(m->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (r->fd < 0) {
-		set_problem(m, strerror(errno), NULL);
+		set_problem(m, -errno, strerror(errno), NULL);
 		return;
 	}
 	/*
@@ -458,9 +483,9 @@ void mt_depmod_parse_module_with(struct mt_dm_module *m, struct mt_dm_reader *r)
 		r->size = m->file_size;
 		parse_open(m, r);
 	} else if (fstat(r->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		set_problem(m, "not a regular file", NULL);
+		set_problem(m, -EINVAL, "not a regular file", NULL);
 	} else if (st.st_size == 0) {
-		set_problem(m, "empty file", NULL);
+		set_problem(m, -EINVAL, "empty file", NULL);
 	} else {
 		r->size = (uint64_t)st.st_size;
 		parse_open(m, r);
@@ -474,7 +499,7 @@ void mt_depmod_parse_module(struct mt_dm_module *m)
 	struct mt_dm_reader *r = mt_dm_reader_new(-1);
 
 	if (!r) {
-		set_problem(m, "out of memory", NULL);
+		set_problem(m, -ENOMEM, out_of_memory, NULL);
 		return;
 	}
 	mt_depmod_parse_module_with(m, r);

@@ -104,6 +104,16 @@ static bool excluded(const struct mt_depmod_run *run, const char *name)
 	return false;
 }
 
+/*
+ * A directory that cannot be read is skipped, as kmod does; unless the
+ * machine is at fault (descriptors, memory, the disk): its modules would
+ * vanish from the indexes, so that stops the walk.
+ */
+static int env_err(int err)
+{
+	return mt_err_is_environment(err) ? err : 0;
+}
+
 /* Walk @path (open as @dfd, consumed) and collect every module file. */
 static int walk(struct mt_depmod_run *run, int dfd, char *path, size_t len, unsigned int depth)
 {
@@ -112,11 +122,12 @@ static int walk(struct mt_depmod_run *run, int dfd, char *path, size_t len, unsi
 	int err = 0;
 
 	if (!d) {
+		err = -errno;
 		close(dfd);
-		mt_err(run->ctx, "%s: %s\n", path, strerror(errno));
-		return 0;
+		mt_err(run->ctx, "%s: %s\n", path, strerror(-err));
+		return env_err(err);
 	}
-	while (!err && (de = readdir(d))) {
+	while (!err && (errno = 0, de = readdir(d))) {
 		size_t nl = strlen(de->d_name);
 		struct stat st;
 
@@ -130,6 +141,7 @@ static int walk(struct mt_depmod_run *run, int dfd, char *path, size_t len, unsi
 		    !(de->d_type == DT_REG && is_module_name(de->d_name, nl)))
 			continue;
 		if (fstatat(dirfd(d), de->d_name, &st, 0) < 0) {
+			err = env_err(-errno);
 			mt_err(run->ctx, "%s/%s: %s\n", path, de->d_name, strerror(errno));
 			continue;
 		}
@@ -138,14 +150,20 @@ static int walk(struct mt_depmod_run *run, int dfd, char *path, size_t len, unsi
 		if (S_ISDIR(st.st_mode) && depth < 64) {
 			int fd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-			if (fd >= 0)
+			if (fd >= 0) {
 				err = walk(run, fd, path, len + 1 + nl, depth + 1);
-			else
+			} else {
+				err = env_err(-errno);
 				mt_err(run->ctx, "%s: %s\n", path, strerror(errno));
+			}
 		} else if (S_ISREG(st.st_mode) && is_module_name(de->d_name, nl)) {
 			err = add_module(run, path, &st);
 		}
 		path[len] = 0;
+	}
+	if (!err && errno) {
+		err = -errno;
+		mt_err(run->ctx, "%s: %s\n", path, strerror(-err));
 	}
 	closedir(d);
 	return err;
@@ -391,7 +409,7 @@ static int module_order_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-void mt_depmod_sort(struct mt_depmod_run *run)
+int mt_depmod_sort(struct mt_depmod_run *run)
 {
 	char path[PATH_MAX];
 	struct mt_buf text = { 0 };
@@ -403,14 +421,26 @@ void mt_depmod_sort(struct mt_depmod_run *run)
 	snprintf(path, sizeof(path), "%s/modules.order", run->dirname);
 	f = fopen(path, "re");
 	if (!f) {
-		mt_warn(run->ctx, "could not open modules.order at %s: %s\n", run->dirname,
-			strerror(errno));
+		int err = -errno;
+
+		mt_log(run->ctx, env_err(err) ? LOG_ERR : LOG_WARNING,
+		       "could not open modules.order at %s: %s\n", run->dirname, strerror(-err));
+		if (env_err(err))
+			return err;
 	} else {
 		char chunk[65536];
 		size_t n;
 
 		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 			mt_buf_put(&text, chunk, n);
+		if (ferror(f) || text.err) {
+			int err = ferror(f) ? -EIO : -ENOMEM;
+
+			fclose(f);
+			mt_buf_free(&text);
+			mt_err(run->ctx, "%s: %s\n", path, strerror(-err));
+			return err;
+		}
 		fclose(f);
 		if (text.len && text.p[text.len - 1] != '\n') {
 			unsigned int lines = 1;
@@ -426,6 +456,7 @@ void mt_depmod_sort(struct mt_depmod_run *run)
 	qsort(run->mods, run->n_mods, sizeof(*run->mods), module_order_cmp);
 	for (size_t i = 0; i < run->n_mods; i++)
 		run->mods[i]->idx = (uint32_t)i;
+	return 0;
 }
 
 /* ---- -A: is modules.dep newer than every module? ------------------------- */

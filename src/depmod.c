@@ -189,6 +189,32 @@ static int find_modules(struct modtool_depmod *dm, struct mt_depmod_run *run,
 	return err;
 }
 
+/*
+ * A module that could not be read because of the machine (a library that
+ * cannot be loaded, memory, the disk) says nothing about the module:
+ * publishing indexes without it would wipe it from them.  Stop instead, in
+ * one line naming the first such module and its cause.
+ */
+static int environment_failure(const struct mt_depmod_run *run)
+{
+	const struct mt_dm_module *first = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < run->n_mods; i++) {
+		if (!run->mods[i]->env_err)
+			continue;
+		if (!first)
+			first = run->mods[i];
+		n++;
+	}
+	if (!first)
+		return 0;
+	mt_err(run->ctx, "%s: %s (%zu module%s not read): indexes left unchanged\n",
+	       first->path, first->problem ? first->problem : strerror(-first->env_err), n,
+	       n == 1 ? "" : "s");
+	return first->env_err;
+}
+
 /* Warn about each malformed module, in tree order, and drop it. */
 static void drop_broken(struct mt_depmod_run *run)
 {
@@ -241,8 +267,11 @@ static int depmod_run(struct modtool_depmod *dm, int fd)
 		dm->stats.cached = run.cache_hits;
 		err = mt_depmod_parse_all(run.mods, run.n_mods, dm->threads, run.dirname);
 	}
+	if (!err)
+		err = environment_failure(&run);
+	if (!err)
+		err = mt_depmod_sort(&run);
 	if (!err) {
-		mt_depmod_sort(&run);
 		drop_broken(&run);
 		dm->stats.skipped = dm->stats.modules - run.n_mods;
 		err = mt_depmod_resolve(&run);

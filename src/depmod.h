@@ -113,6 +113,7 @@ struct mt_dm_module {
 	bool from_cache;
 	bool broken;		/* malformed: skipped */
 	char *problem;		/* why broken (warned after the parallel parse) */
+	int env_err;		/* broken by a fault of the machine (-errno), not of the file */
 
 	/* resolution */
 	uint32_t idx;		/* position in the sorted array */
@@ -194,7 +195,8 @@ struct mt_depmod_run {
 /* depmod-scan.c */
 int mt_depmod_scan(struct mt_depmod_run *run);
 int mt_depmod_add_file(struct mt_depmod_run *run, const char *path);
-void mt_depmod_sort(struct mt_depmod_run *run);
+/* Sort in modules.order; fails only when the machine keeps it from being read. */
+int mt_depmod_sort(struct mt_depmod_run *run);
 int mt_depmod_up_to_date(struct modtool_ctx *ctx, const char *dirname, const char *outdir);
 void mt_dm_module_free(struct mt_dm_module *m);
 

@@ -26,8 +26,8 @@ struct mt_dlib {
 	  .count = sizeof(names_) / sizeof((names_)[0]) }
 
 /*
- * Load @lib once (thread-safe): 0, or -ENOTSUP with lib->why saying which
- * library or symbol was missing.  Later calls return the first result.
+ * Load @lib once (thread-safe): 0, or -ELIBACC with lib->why saying which
+ * library or symbol was missing (a fault of the machine, not of any file).  Later calls return the first result.
  */
 int mt_dlib_load(struct mt_dlib *lib);
 

@@ -137,8 +137,10 @@ static int load_compressed(struct mt_file *file)
 	munmap((void *)in, in_size);
 	if (err < 0) {
 		mt_decompressed_release(&out);
-		mt_err(file->ctx, "%s: %s data: %s\n", file->path, fmt->name,
-		       why ? why : strerror(-err));
+		/* a library that cannot be loaded is not the data's fault */
+		mt_err(file->ctx, mt_err_is_environment(err) ? "%s: cannot decompress %s: %s\n"
+							     : "%s: %s data: %s\n",
+		       file->path, fmt->name, why ? why : strerror(-err));
 		return err;
 	}
 	file->data = out.data;

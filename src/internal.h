@@ -86,6 +86,22 @@ int mt_strv_push(char ***v, size_t *n, size_t *cap, const char *s);
  */
 int mt_read_full(int fd, void *buf, size_t len, size_t *got);
 
+/*
+ * Is -@err a failure of this machine rather than of the file being read (a
+ * library that cannot be loaded, memory, descriptors, the disk)?  Such a
+ * failure says nothing about the file: it must stop the work, never mark the
+ * file broken (depmod would publish indexes without it).
+ */
+static inline bool mt_err_is_environment(int err)
+{
+	switch (-err) {
+	case ELIBACC: case ENOMEM: case EMFILE: case ENFILE: case EIO: case ENOBUFS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Turn '-' into '_' as the kernel does for module names; @out holds PATH_MAX. */
 int mt_modname_normalize(const char *name, char *out, size_t outsize);
 

@@ -183,7 +183,9 @@ enum modtool_load_flags {
  * finit_module() on the file, with MODULE_INIT_COMPRESSED_FILE when the
  * kernel decompresses that format itself (/sys/module/compression), else the
  * image decompressed here through init_module().  Returns 0 or the kernel's
- * negative errno (-EEXIST: already loaded).
+ * negative errno (-EEXIST: already loaded); -ELIBACC when the library that
+ * decompresses the file cannot be loaded (logged, naming file and library):
+ * a fault of the machine, not of the module.
  */
 int modtool_module_insert(struct modtool_module *mod, const char *params, unsigned int flags);
 

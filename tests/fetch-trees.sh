@@ -9,6 +9,9 @@ set -eu
 
 cache=${1:-${MODTOOL_CACHE:-/var/cache/modtool}}
 mkdir -p "$cache/debs" "$cache/trees"
+# tests call this side by side: one fetches and indexes, the others wait
+exec 9> "$cache/.lock"
+flock 9
 
 newest() {
 	# newest package whose name matches the extended regex $1
@@ -26,6 +29,11 @@ fetch() {
 		dpkg-deb -x "$cache/debs/${pkg}"_*.deb "$cache/trees/$tag"
 		echo "$pkg" > "$cache/trees/$tag.pkg"
 	fi
+	# the packages ship no indexes (their postinst runs depmod): Debian's
+	# kmod, the oracle, makes them, so every test finds an indexed tree
+	ver=$(ls "$cache/trees/$tag/lib/modules")
+	[ -f "$cache/trees/$tag/lib/modules/$ver/modules.dep.bin" ] ||
+		/usr/sbin/depmod -b "$cache/trees/$tag" "$ver"
 }
 
 fetch 6.1 "$(newest '^linux-image-6\.1\.0-[0-9]+-amd64$')"

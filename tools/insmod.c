@@ -74,7 +74,8 @@ static int insert(const char *path, const char *params, unsigned int flags)
 		tool_error("could not load module %s: %s\n", path, strerror(-err));
 	} else {
 		err = modtool_module_insert(mod, params, flags);
-		if (err < 0)
+		/* -ELIBACC: the library named the file and the library it lacks */
+		if (err < 0 && err != -ELIBACC)
 			tool_error("could not insert module %s: %s\n", path,
 				   insert_strerror(-err));
 		modtool_module_unref(mod);

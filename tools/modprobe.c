@@ -396,7 +396,7 @@ static int insert_one(struct modtool_list *list, size_t i, const char *opts)
 	else if (err == -ENOENT)
 		ERR("could not insert '%s': Unknown symbol in module, or unknown parameter (see dmesg)\n",
 		    name);
-	else if (err < 0)
+	else if (err < 0 && err != -ELIBACC)	/* else the library said which library */
 		ERR("could not insert '%s': %s\n", name, strerror(-err));
 	return err;
 }
