@@ -78,6 +78,18 @@ for bin in $notes; do
 	fi
 done
 
+# The initramfs hooks copy the libraries the note names, no more, no less.
+sonames=$(python3 "$here/dlopen-note.py" "$libdir/libmodtool.so.1" || true)
+for hook in share/initramfs-tools/hooks/modtool lib/dracut/modules.d/90modtool/module-setup.sh; do
+	if [ ! -x "$dest$prefix/$hook" ]; then
+		echo "MISSING: $prefix/$hook"; fail=1
+	elif ! grep -qx "	*for soname in $sonames; do" "$dest$prefix/$hook"; then
+		echo "$prefix/$hook: its libraries are not the note's ($sonames)"; fail=1
+	else
+		echo "ok: $prefix/$hook"
+	fi
+done
+
 # An outside program, with pkg-config alone.
 export PKG_CONFIG_PATH="${libdir}/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
 cc -Wall -Wextra -Werror -o "$dest/outside" "$here/outside-program.c" \
