@@ -360,6 +360,13 @@ const char *modtool_plan_get_options(const struct modtool_plan *plan, size_t i);
 const char *modtool_plan_get_command(const struct modtool_plan *plan, size_t i);
 /* A dependency or soft dependency that is loaded although blacklisted. */
 bool modtool_plan_step_is_blacklisted(const struct modtool_plan *plan, size_t i);
+/*
+ * The module asked for or one of its dependencies: its failure stops the
+ * load.  A soft dependency's failure (and that of what only soft
+ * dependencies need) does not, as in kmod: softdep pre: crc32c names
+ * crc32c-intel, which fails on a CPU without SSE4.2, and crc32c_generic.
+ */
+bool modtool_plan_step_is_required(const struct modtool_plan *plan, size_t i);
 
 /* ---- loading and removing with what they need (probe.c): modprobe, modprobe -r ---- */
 

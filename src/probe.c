@@ -241,7 +241,8 @@ MT_EXPORT int modtool_plan_run(struct modtool_plan *plan, unsigned int flags, mo
 		err = run_step(&p, plan, i);
 		if (err == -EEXIST && is_target && (flags & MODTOOL_PROBE_FIRST_TIME))
 			break;
-		if (err == -EEXIST)
+		/* kmod 30's rule: only the target's and its dependencies' failures count */
+		if (err == -EEXIST || (err < 0 && !modtool_plan_step_is_required(plan, i)))
 			err = 0;
 		if (err < 0)
 			break;

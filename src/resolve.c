@@ -23,6 +23,7 @@ struct step {
 	int action;
 	int reason;
 	bool blacklisted;
+	bool required;
 };
 
 struct modtool_plan {
@@ -32,6 +33,7 @@ struct modtool_plan {
 	char **visited;		/* "name\alias" of every module whose list was made */
 	size_t nvisited, visited_cap;
 	const char *top_key;	/* visited key of the module asked for */
+	struct modtool_list *top_deps;	/* its dependencies: with it, the required modules */
 	const char *extra;	/* the command line's options, for that module */
 	const char *top_command;	/* its install line when found through one */
 	bool skipped;
@@ -210,6 +212,20 @@ MT_EXPORT bool modtool_resolve_is_blacklisted(struct modtool_ctx *ctx, const cha
 
 /* ---- the plan ------------------------------------------------------------ */
 
+/*
+ * kmod 30 marks the module asked for and its dependencies "required" before
+ * it visits anything: a failure of theirs stops the load; one of a soft
+ * dependency (or of what only a soft dependency needs) is passed over.  A
+ * dependency is reached by name, so a step reached through an alias is not one.
+ */
+static bool is_top_dependency(const struct modtool_plan *plan, const char *name)
+{
+	for (size_t i = 0; i < modtool_list_count(plan->top_deps); i++)
+		if (mt_streq(modtool_module_get_name(modtool_list_get(plan->top_deps, i)), name))
+			return true;
+	return false;
+}
+
 static int add_step(struct modtool_plan *plan, struct modtool_module *mod, const char *alias,
 		    const char *parent, int reason, bool ignore_command)
 {
@@ -225,7 +241,8 @@ static int add_step(struct modtool_plan *plan, struct modtool_module *mod, const
 		return -ENOMEM;
 	plan->steps = s;
 	s = &plan->steps[plan->count];
-	*s = (struct step){ .mod = modtool_module_ref(mod), .reason = reason };
+	*s = (struct step){ .mod = modtool_module_ref(mod), .reason = reason,
+			    .required = top || (!alias && is_top_dependency(plan, name)) };
 	plan->count++;
 	if ((alias && !(s->alias = strdup(alias))) || (parent && !(s->parent = strdup(parent))))
 		return -ENOMEM;
@@ -295,10 +312,14 @@ static int probe_list(struct modtool_plan *plan, struct modtool_module *mod, con
 		return -ELOOP;
 	}
 	err = modtool_resolve_dependencies(plan->ctx, name, &deps);
+	/* the target's are kept: they are required (is_top_dependency) */
+	if (reason == MODTOOL_STEP_TARGET)
+		plan->top_deps = deps;
 	for (size_t i = 0; err >= 0 && i < modtool_list_count(deps); i++)
 		err = fill_softdep(plan, modtool_list_get(deps, i), NULL, name,
 				   MODTOOL_STEP_DEPENDENCY);
-	modtool_list_free(deps);
+	if (reason != MODTOOL_STEP_TARGET)
+		modtool_list_free(deps);
 	if (err >= 0) {
 		if (ignore_command)
 			err = add_step(plan, mod, alias, parent, reason, true);
@@ -321,6 +342,7 @@ MT_EXPORT void modtool_plan_free(struct modtool_plan *plan)
 	}
 	for (size_t i = 0; i < plan->nvisited; i++)
 		free(plan->visited[i]);
+	modtool_list_free(plan->top_deps);
 	free(plan->visited);
 	free(plan->steps);
 	free((char *)plan->top_key);
@@ -452,4 +474,11 @@ MT_EXPORT bool modtool_plan_step_is_blacklisted(const struct modtool_plan *plan,
 	const struct step *s = step_at(plan, i);
 
 	return s && s->blacklisted;
+}
+
+MT_EXPORT bool modtool_plan_step_is_required(const struct modtool_plan *plan, size_t i)
+{
+	const struct step *s = step_at(plan, i);
+
+	return s && s->required;
 }

@@ -13,7 +13,9 @@
  * delete_module behaves as the kernel does: ENOENT when not loaded (or built
  * in), EWOULDBLOCK while held by another module or in use, else the module
  * goes away and releases what it held.  finit_module loads a module named
- * after the file, holding nothing; init_module only records its call.
+ * after the file, holding nothing, or fails with the errno written in
+ * $FAKE_KERNEL_ROOT/fail/NAME (an init that fails); init_module only records
+ * its call.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -402,6 +404,10 @@ static long fake_finit_module(int fd, const char *params, int flags)
 		errno = EEXIST;
 		return -1;
 	}
+	/* $FAKE_KERNEL_ROOT/fail/NAME holds the errno NAME's init fails with */
+	snprintf(p, sizeof(p), "%s/fail/%s", root, name);
+	if ((errno = read_int(p)) > 0)
+		return -1;
 	snprintf(p, sizeof(p), "%s/sys/module/%s", root, name);
 	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/sys/module/%s/holders", root, name);

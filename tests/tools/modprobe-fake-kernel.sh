@@ -66,6 +66,13 @@ state_softdep() {	# dummy loaded with its softdeps
 state_empty() {
 	mkdir -p "$1/sys/module"
 }
+# the inits that fail on a CPU without SSE4.2 and PCLMUL (qemu64): ENODEV
+state_oldcpu() {
+	mkdir -p "$1/sys/module" "$1/fail"
+	for m in crc32c_intel ghash_clmulni_intel aesni_intel; do
+		echo 19 >"$1/fail/$m"
+	done
+}
 
 # run ROOT PROGRAM ARGS...: in the fake kernel at ROOT
 run() {
@@ -159,5 +166,19 @@ case_ empty "$e" -a "$dir/kernel/drivers/net/dummy.ko" brd
 cwd=$dir/kernel/drivers/net case_ empty "$e" ./dummy.ko
 cwd=$dir/kernel/drivers case_ empty "$e" net/dummy.ko
 cwd=$dir/kernel/drivers/net case_ empty "$e" dummy.ko
+# a failing soft dependency (libcrc32c's softdep pre: crc32c names crc32c-intel
+# and crc32c_generic), an alias whose first candidate fails, a failing target
+# and a failing dependency: what is ignored, what stops, the status
+case_ oldcpu "$e" -v nft_chain_nat
+case_ oldcpu "$e" nft_chain_nat
+case_ oldcpu "$e" -q crypto-crc32c
+case_ oldcpu "$e" -v crypto-crc32c
+case_ oldcpu "$e" crypto-ghash
+case_ oldcpu "$e" -q -- crypto-ghash
+case_ oldcpu "$e" crc32c-intel
+case_ oldcpu "$e" -a crc32c-intel dummy
+case_ oldcpu "$e" -v libcrc32c
+case_ oldcpu "$e" -v ghash-clmulni-intel
+case_ oldcpu "$e" -n -v nft_chain_nat
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

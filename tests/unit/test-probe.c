@@ -506,6 +506,72 @@ static void failure_stops(void **state)
 	assert_string_equal(k.calls, "");
 }
 
+/*
+ * kmod 30's rule: the failure of a soft dependency, or of what only a soft
+ * dependency needs, is passed over; the target's and its dependencies' stop
+ * the load, even where a softdep names one of them.
+ */
+static void softdep_failure_passed_over(void **state)
+{
+	struct test *t = *state;
+	const char *all = "insmod low_er [x=1 ] 0; insmod pre [] 0; insmod mid [] 0; "
+			  "insmod top [] 0; insmod post [] 0";
+
+	k.fail = "pre";		/* mid's softdep pre: */
+	assert_int_equal(probe(t, "top", NULL, 0), 0);
+	assert_string_equal(k.calls, all);
+	assert_int_equal(k.count, 4);
+
+	memset(&k, 0, sizeof(k));
+	publish();
+	k.fail = "post";	/* top's softdep post: */
+	assert_int_equal(probe(t, "top", NULL, 0), 0);
+	assert_string_equal(k.calls, all);
+
+	/* a dependency of a soft dependency only */
+	memset(&k, 0, sizeof(k));
+	publish();
+	reconfigure(t, "softdep post pre: usesbl\n");
+	k.fail = "bl";
+	assert_int_equal(probe(t, "post", NULL, 0), 0);
+	assert_string_equal(k.calls, "insmod bl [] 0; insmod usesbl [] 0; insmod post [] 0");
+
+	/* a softdep that is also a dependency of the target is required */
+	memset(&k, 0, sizeof(k));
+	publish();
+	reconfigure(t, "softdep top pre: low-er\n");
+	k.fail = "low_er";
+	assert_int_equal(probe(t, "top", NULL, 0), -ENOEXEC);
+	assert_string_equal(k.calls, "insmod low_er [] 0");
+
+	/* and the target's own failure is the load's */
+	memset(&k, 0, sizeof(k));
+	publish();
+	k.fail = "top";
+	assert_int_equal(probe(t, "top", NULL, 0), -ENOEXEC);
+}
+
+/* A plan says which steps are required. */
+static void plan_required(void **state)
+{
+	struct test *t = *state;
+	struct modtool_list *list;
+	struct modtool_plan *plan;
+	char got[256] = "";
+
+	assert_true(modtool_module_lookup(t->ctx, "top", 0, &list) > 0);
+	assert_int_equal(modtool_plan_new(list, 0, NULL, 0, &plan), 0);
+	for (size_t i = 0; i < modtool_plan_count(plan); i++) {
+		strcat(got, modtool_module_get_name(modtool_plan_get_module(plan, i)));
+		strcat(got, modtool_plan_step_is_required(plan, i) ? "+ " : "- ");
+	}
+	assert_string_equal(got, "low_er+ pre- mid+ top+ post- ");
+	assert_false(modtool_plan_step_is_required(plan, modtool_plan_count(plan)));
+	assert_false(modtool_plan_step_is_required(NULL, 0));
+	modtool_plan_free(plan);
+	modtool_list_free(list);
+}
+
 /* A dry run tells every step and makes no call; -D's ignores what is loaded. */
 static void dry_run(void **state)
 {
@@ -742,7 +808,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(load_order), TEST(loaded_skipped), TEST(first_time_rules),
-		TEST(failure_stops), TEST(dry_run), TEST(blacklisted_dependency),
+		TEST(failure_stops), TEST(softdep_failure_passed_over), TEST(plan_required),
+		TEST(dry_run), TEST(blacklisted_dependency),
 		TEST(install_command), TEST(install_command_refused),
 		TEST(install_command_fails), TEST(remove_order), TEST(remove_in_use),
 		TEST(remove_not_there), TEST(remove_holders), TEST(remove_command),
