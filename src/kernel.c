@@ -24,6 +24,11 @@
 #define KERNEL_IGNORE_VERMAGIC 2
 #define KERNEL_COMPRESSED_FILE 4
 
+/* The xz stream header: magic (6 bytes), flags (2); byte 7 names the check. */
+#define XZ_STREAM_HEADER_CHECK 7
+#define XZ_CHECK_NONE 0
+#define XZ_CHECK_CRC32 1
+
 /* /proc/modules of a machine with very many modules is well under this. */
 #define PROC_MODULES_MAX ((size_t)64 << 20)
 
@@ -179,11 +184,40 @@ static int insert_image(struct mt_file *file, const char *params, int kflags)
 	return 0;
 }
 
+/*
+ * Will the kernel's xz decoder take @file?  It knows the CRC32 check and no
+ * check, not CRC64 (xz's own default) or SHA-256, and fails the load on
+ * those: the check type is the low nibble of the stream header's byte 7
+ * (byte 6 and the high nibble are zero in every header xz defines).
+ */
+static bool kernel_xz_check_supported(struct mt_file *file)
+{
+	uint8_t head[XZ_STREAM_HEADER_CHECK + 1];
+
+	if (pread(file->fd, head, sizeof(head), 0) != (ssize_t)sizeof(head))
+		return false;
+	return head[XZ_STREAM_HEADER_CHECK - 1] == 0 &&
+	       (head[XZ_STREAM_HEADER_CHECK] == XZ_CHECK_NONE ||
+		head[XZ_STREAM_HEADER_CHECK] == XZ_CHECK_CRC32);
+}
+
+/*
+ * Hand @file to the kernel compressed only when it says it takes the format
+ * and, for xz, the stream's check is one its decoder knows; anything else
+ * is decompressed here, as kmod does.
+ */
+static bool kernel_takes_compressed(struct modtool_ctx *ctx, struct mt_file *file)
+{
+	if (!kernel_decompresses(ctx, file->compression))
+		return false;
+	return file->compression != MT_COMPRESSION_XZ || kernel_xz_check_supported(file);
+}
+
 static int insert_file(struct modtool_ctx *ctx, struct mt_file *file, const char *params,
 		       int kflags)
 {
 	if (file->compression != MT_COMPRESSION_NONE) {
-		if (!kernel_decompresses(ctx, file->compression))
+		if (!kernel_takes_compressed(ctx, file))
 			return insert_image(file, params, kflags);
 		kflags |= KERNEL_COMPRESSED_FILE;
 	}

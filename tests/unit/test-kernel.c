@@ -15,12 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "internal.h"
 #include "module.h"
+#include "test-util.h"
 
 /* lsmod's printing, taken whole: its main() renamed out of the way */
 int lsmod_main(int argc, char *argv[]);
@@ -29,6 +31,41 @@ int lsmod_main(int argc, char *argv[]);
 #undef main
 
 static char root[1024];	/* short enough for the paths below */
+
+/*
+ * The module syscalls, faked: the library's calls to syscall() bind to this
+ * definition, not libc's.  What the last load was handed is kept.
+ */
+static struct {
+	long nr;		/* SYS_init_module or SYS_finit_module */
+	int flags;		/* finit_module()'s */
+	char image[256];	/* init_module()'s image */
+	size_t len;
+} loaded;
+
+long syscall(long nr, ...)
+{
+	va_list args;
+
+	va_start(args, nr);
+	loaded.nr = nr;
+	if (nr == SYS_finit_module) {
+		(void)va_arg(args, int);
+		(void)va_arg(args, const char *);
+		loaded.flags = va_arg(args, int);
+	} else if (nr == SYS_init_module) {
+		const void *image = va_arg(args, const void *);
+
+		loaded.len = va_arg(args, unsigned long);
+		memcpy(loaded.image, image, loaded.len < sizeof(loaded.image) ?
+		       loaded.len : sizeof(loaded.image));
+	}
+	va_end(args);
+	if (nr == SYS_finit_module || nr == SYS_init_module)
+		return 0;
+	errno = ENOSYS;
+	return -1;
+}
 
 /* Write @content to root/@rel, making the directories on the way. */
 static void put(const char *rel, const char *content)
@@ -309,6 +346,59 @@ static void insert_and_remove_arguments(void **state)
 	assert_int_equal(modtool_ctx_set_sysroot(NULL, "/"), -EINVAL);
 }
 
+static const char module_image[] = "not an ELF file: the fake kernel takes anything";
+
+/* Load root/@name, made from module_image by the shell command @make. */
+static void load_made_module(struct modtool_ctx *ctx, const char *name, const char *make)
+{
+	struct modtool_module *mod;
+	char path[PATH_MAX];
+
+	put("m.ko", module_image);
+	assert_int_equal(run_status("cd '%s' && %s", root, make), 0);
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	assert_int_equal(modtool_module_new_from_path(ctx, path, &mod), 0);
+	memset(&loaded, 0, sizeof(loaded));
+	assert_int_equal(modtool_module_insert(mod, NULL, 0), 0);
+	modtool_module_unref(mod);
+}
+
+static void assert_loaded_decompressed(void)
+{
+	assert_int_equal(loaded.nr, SYS_init_module);
+	assert_int_equal(loaded.len, strlen(module_image));
+	assert_memory_equal(loaded.image, module_image, loaded.len);
+}
+
+/*
+ * A kernel that decompresses xz gets a .ko.xz with a CRC32 check (what
+ * Kbuild writes) as it is; one with a CRC64 or SHA-256 check, which its
+ * decoder cannot verify, is decompressed here and loaded with init_module.
+ */
+static void xz_check_decides_who_decompresses(void **state)
+{
+	struct modtool_ctx *ctx = *state;
+
+	put("sys/module/compression", "xz\n");
+	load_made_module(ctx, "crc32.ko.xz", "xz --check=crc32 -c m.ko > crc32.ko.xz");
+	assert_int_equal(loaded.nr, SYS_finit_module);
+	assert_int_equal(loaded.flags, 4);	/* MODULE_INIT_COMPRESSED_FILE */
+	load_made_module(ctx, "none.ko.xz", "xz --check=none -c m.ko > none.ko.xz");
+	assert_int_equal(loaded.nr, SYS_finit_module);
+	load_made_module(ctx, "crc64.ko.xz", "xz --check=crc64 -c m.ko > crc64.ko.xz");
+	assert_loaded_decompressed();
+	load_made_module(ctx, "sha256.ko.xz", "xz --check=sha256 -c m.ko > sha256.ko.xz");
+	assert_loaded_decompressed();
+	/* a kernel that takes another format gets the xz file decompressed */
+	put("sys/module/compression", "zstd\n");
+	load_made_module(ctx, "crc32.ko.xz", "true");
+	assert_loaded_decompressed();
+	/* an uncompressed module goes to finit_module() without flags */
+	load_made_module(ctx, "m.ko", "true");
+	assert_int_equal(loaded.nr, SYS_finit_module);
+	assert_int_equal(loaded.flags, 0);
+}
+
 /* lsmod with arguments prints kmod's one-line usage and fails. */
 static void lsmod_usage(void **state)
 {
@@ -330,6 +420,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(module_states, setup, teardown),
 		cmocka_unit_test_setup_teardown(refcounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(insert_and_remove_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(xz_check_decides_who_decompresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(lsmod_usage, setup, teardown),
 	};
 
