@@ -2,11 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install everything modtool needs to build, test and benchmark, from Debian 12's packages.
 set -eu
+# tests/vm/initramfs.sh builds images with Debian's own builders:
+# initramfs-tools-core (mkinitramfs, lsinitramfs, hook-functions) and
+# dracut-core (dracut, lsinitrd), which do not conflict with each other
+# (the dracut and initramfs-tools packages do); udev and kmod bring the
+# builders' udev and kmod hooks.
 pkgs="build-essential meson ninja-build pkg-config scdoc
 	zlib1g-dev liblzma-dev libzstd-dev libssl-dev libcmocka-dev
 	kmod libkmod-dev valgrind clang libclang-rt-14-dev
 	gzip xz-utils zstd openssl bash-completion zsh fish man-db
-	qemu-system-x86 busybox-static"
+	qemu-system-x86 busybox-static
+	initramfs-tools-core dracut-core udev"
 missing=$(for p in $pkgs; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	grep -q 'install ok installed' || echo "$p"; done)
 [ -z "$missing" ] && exit 0

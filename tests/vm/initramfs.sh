@@ -1,0 +1,330 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Our tools inside initramfs images made by Debian's own builders: for each
+# kernel (6.1 plain .ko, 6.12 .ko.xz) and each builder (initramfs-tools'
+# mkinitramfs, dracut), an image built on this host with our tools installed
+# in place of kmod's, booted under qemu with rdinit= pointing at
+# initramfs-check.sh, which reads and loads .ko, .ko.xz (CRC32 and CRC64
+# checks) and .ko.zst modules with the tools the builders put in the image.
+#
+# The builders see ours in a private mount namespace: `meson install
+# --destdir` of the build, overlaid on /usr/sbin (and PREFIX/sbin, where our
+# hooks look), a stub over Debian's /usr/bin/kmod (which kmod's own hooks
+# copy), our initramfs-tools hook and dracut module, the kernel's tree at
+# /lib/modules/VERSION (indexed by our depmod, the cache left untouched) and
+# its /boot.
+#
+# Two images built without our hook prove that only the hook brings the
+# libraries: they must lack them.  A third, with our hook but no libraries
+# (the bug it fixes), is booted to prove the guest's check notices: reading
+# compressed modules there must fail, plain ones still work.  For that, nothing else may carry them in:
+# on Debian 12 libkmod (linked by udevadm, which is systemd-udevd), libsystemd
+# (linked by lvm, mdadm...) and libsystemd-shared (loginctl, which udev's
+# rules name) all link liblzma and libzstd.  So the builders run with their
+# module-tool paths and their core only: mkinitramfs with the kmod,
+# klibc-utils, udev and busybox hooks, dracut with its base and
+# kernel-modules modules (and their dependencies); and stubs stand in for
+# udevadm and loginctl too (systemd >= 256 dlopen()s libkmod and the
+# compression libraries, and they would not come that way either).
+#
+# Usage: initramfs.sh SOURCE_DIR BUILD_DIR
+# Images, listings, consoles and results are kept in BUILD_DIR/vm-initramfs.
+# Exit 77 (skipped) when not root or a builder, qemu or busybox is missing.
+set -eu
+
+# The modules the guest's checks need in the image's tree (dependencies are
+# added by the builders) and the names loading them must leave in
+# /proc/modules.
+tree_modules="dummy bridge vfat"
+bridge_loads="bridge stp llc"
+vfat_loads="vfat fat"
+dummies="dummy.ko dummy-crc32.ko.xz dummy-crc64.ko.xz dummy.ko.zst"
+
+kver_of() {
+	ls "$trees/$1/lib/modules" | head -n 1
+}
+
+# ---- inside the private mount namespace -------------------------------
+
+# Show the builders our tools, hooks and the kernel tree of TAG.
+namespace_mounts() {
+	tag=$1 hook=$2 dir=$3
+	kver=$(kver_of "$tag")
+	mkdir -p "$dir/usrlib/modules/$kver" "$dir/usrlib/dracut/modules.d"
+	mkdir -p "$dir/hooks"
+	for h in kmod klibc-utils udev zz-busybox; do
+		cp -a "/usr/share/initramfs-tools/hooks/$h" "$dir/hooks/"
+	done
+	if [ "$hook" != nohook ]; then
+		cp -a "$dest$prefix/lib/dracut/modules.d/90modtool" "$dir/usrlib/dracut/modules.d/"
+		cp -a "$dest$prefix/share/initramfs-tools/hooks/modtool" "$dir/hooks/"
+	fi
+	if [ "$hook" = nolibs ]; then
+		sed -i 's/^\([[:space:]]*for soname in\) .*; do$/\1 ; do/' \
+			"$dir/usrlib/dracut/modules.d/90modtool/module-setup.sh" "$dir/hooks/modtool"
+	fi
+	mount -t overlay overlay -o "lowerdir=$dir/usrlib:/usr/lib" /usr/lib
+	mount -t overlay overlay \
+		-o "lowerdir=$work/$tag/index:$trees/$tag/lib/modules/$kver" "/usr/lib/modules/$kver"
+	mount --bind "$trees/$tag/boot" /boot
+	mount --bind "$dir/hooks" /usr/share/initramfs-tools/hooks
+	mount --bind "$work/stub" /usr/bin/kmod
+	for prog in /usr/bin/udevadm /usr/bin/loginctl; do
+		mount --bind "$work/stub" "$prog"
+	done
+	for sbin in /usr/sbin "$sbindir"; do
+		if ! mountpoint -q "$sbin"; then
+			mount -t overlay overlay -o "lowerdir=$work/sbin:$sbin" "$sbin"
+		fi
+	done
+}
+
+# TAG's tree indexed by our depmod into $work/TAG/index (an overlay's upper layer).
+namespace_index() {
+	tag=$1
+	kver=$(kver_of "$tag")
+	root=$work/$tag/root
+	mkdir -p "$root/lib/modules/$kver" "$work/$tag/index" "$work/$tag/index-work"
+	mount -t overlay overlay -o "lowerdir=$trees/$tag/lib/modules/$kver,upperdir=$work/$tag/index,workdir=$work/$tag/index-work" \
+		"$root/lib/modules/$kver"
+	"$work/sbin/depmod" -b "$root" "$kver"
+}
+
+namespace_build() {
+	tag=$1 builder=$2 hook=$3 dir=$4
+	kver=$(kver_of "$tag")
+	namespace_mounts "$tag" "$hook" "$dir"
+	case $builder in
+	mkinitramfs)
+		conf=$dir/conf
+		mkdir -p "$conf/hooks" "$conf/scripts" "$conf/conf.d"
+		printf 'MODULES=list\nBUSYBOX=y\nCOMPRESS=zstd\n' > "$conf/initramfs.conf"
+		echo "$tree_modules" | tr ' ' '\n' > "$conf/modules"
+		printf '#!/bin/sh\n[ "$1" = prereqs ] && exit 0\ncp -a "%s" "$DESTDIR/vmcheck"\n' \
+			"$work/$tag/vmcheck" > "$conf/hooks/vmcheck"
+		chmod +x "$conf/hooks/vmcheck"
+		mkinitramfs -d "$conf" -o "$dir/image" "$kver"
+		;;
+	dracut)
+		set --
+		[ "$hook" != nohook ] && set -- --add modtool
+		dracut --force --no-hostonly --kver "$kver" --kmoddir "/lib/modules/$kver" \
+			--modules "base kernel-modules" "$@" --drivers "$tree_modules" \
+			--include "$work/$tag/vmcheck" /vmcheck "$dir/image"
+		;;
+	esac
+}
+
+if [ "${1:-}" = --namespace ]; then
+	shift
+	"namespace_$@"
+	exit
+fi
+
+# ---- on the host ------------------------------------------------------
+
+src=$1 build=$2
+here=$src/tests/vm
+work=$build/vm-initramfs
+[ "$(id -u)" = 0 ] || { echo "vm-initramfs: needs root (mount namespaces): skipped"; exit 77; }
+for need in qemu-system-x86_64 mkinitramfs lsinitramfs dracut lsinitrd unshare xz zstd python3; do
+	if ! command -v $need > /dev/null; then
+		echo "vm-initramfs: $need not installed (scripts/install-deps.sh installs it): skipped"
+		exit 77
+	fi
+done
+[ -x /bin/busybox ] && ! ldd /bin/busybox > /dev/null 2>&1 ||
+	{ echo "vm-initramfs: no static /bin/busybox (busybox-static): skipped"; exit 77; }
+option() {
+	meson introspect "$build" --buildoptions |
+		python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]==sys.argv[1]))' "$1"
+}
+if [ "$(option tools_link)" != static ]; then
+	echo "vm-initramfs: tools_link=shared: libmodtool.so.1 is not where the builders look: skipped"
+	exit 77
+fi
+trees=$("$src/tests/fetch-trees.sh")
+prefix=$(option prefix)
+sbindir=$prefix/$(option sbindir)
+dest=$work/dest
+export trees work dest prefix sbindir
+rm -rf "$work"
+mkdir -p "$work/sbin"
+meson install -C "$build" --destdir "$dest" --no-rebuild > "$work/install.log"
+cp "$dest$sbindir"/* "$work/sbin/"
+printf '#!/bin/sh\necho "$0: a stub for Debian'\''s, which links libkmod (tests/vm/initramfs.sh)" >&2\nexit 1\n' \
+	> "$work/stub"
+chmod +x "$work/stub"
+
+passed=0 failed=0
+pass() {
+	passed=$((passed + 1))
+	echo "ok: $*"
+}
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL: $*"
+}
+
+# The guest's files and the answers it must give, from the host: Debian's
+# modinfo says what each dummy's vermagic is.
+prepare() {
+	tag=$1
+	kver=$(kver_of "$tag")
+	data=$work/$tag/vmcheck
+	mkdir -p "$data"
+	cp /bin/busybox "$data/busybox"
+	cp "$here/initramfs-check.sh" "$data/check.sh"
+	chmod +x "$data/check.sh"
+	dummy=$(find "$trees/$tag/lib/modules/$kver" -name 'dummy.ko*')
+	case $dummy in
+	*.xz) xz -dc "$dummy" > "$data/dummy.ko" ;;
+	*) cp "$dummy" "$data/dummy.ko" ;;
+	esac
+	xz --check=crc32 -c "$data/dummy.ko" > "$data/dummy-crc32.ko.xz"
+	xz --check=crc64 -c "$data/dummy.ko" > "$data/dummy-crc64.ko.xz"
+	zstd -q -19 -c "$data/dummy.ko" > "$data/dummy.ko.zst"
+	{
+		echo "version $("$build/tools/modprobe" --version | head -n 1)"
+		for f in $dummies; do
+			echo "modinfo:$f $(/usr/sbin/modinfo -F vermagic "$data/$f")"
+			echo "insmod:$f rc=0 live rmmod-rc=0"
+		done
+		echo "modprobe:bridge rc=0 $bridge_loads"
+		echo "depmod-a+modprobe:vfat rc=0 index rc=0 $vfat_loads"
+		echo "done"
+	} > "$work/$tag/expected"
+	unshare -m --propagation private sh "$0" --namespace index "$tag" > "$work/$tag/depmod.log" 2>&1 ||
+		{ echo "vm-initramfs: our depmod failed on the $tag tree" >&2; exit 1; }
+}
+
+# build NAME TAG BUILDER HOOK: $work/NAME/image and its listing
+build() {
+	name=$1
+	mkdir -p "$work/$name"
+	if unshare -m --propagation private sh "$0" --namespace build "$2" "$3" "$4" "$work/$name" \
+		> "$work/$name/build.log" 2>&1; then
+		case $3 in
+		mkinitramfs) lsinitramfs "$work/$name/image" ;;
+		dracut) lsinitrd "$work/$name/image" ;;
+		esac > "$work/$name/listing"
+	else
+		echo "build failed" > "$work/$name/listing"
+	fi
+}
+
+# in_listing NAME SONAME: does the image hold a file of that name?
+in_listing() {
+	grep -Eq "(^|/)$2( |\$)" "$work/$1/listing"
+}
+
+sonames=$(python3 "$src/tests/install/dlopen-note.py" "$work/sbin/modprobe")
+
+boot() {
+	name=$1 tag=$2
+	vmlinuz=$(ls "$trees/$tag"/boot/vmlinuz-* | head -n 1)
+	timeout 400 qemu-system-x86_64 -M pc -cpu qemu64 -accel tcg -m 512 -smp 1 \
+		-nographic -no-reboot -monitor none \
+		-serial "file:$work/$name/console" -serial "file:$work/$name/results" \
+		-kernel "$vmlinuz" -initrd "$work/$name/image" \
+		-append "console=ttyS0 rdinit=/vmcheck/check.sh panic=-1 quiet" \
+		< /dev/null > "$work/$name/qemu.log" 2>&1 ||
+		echo "vm-initramfs: qemu for $name ended with status $?" >&2
+}
+
+# The guest's answers against the expected ones, line by line.
+compare() {
+	name=$1 tag=$2
+	tr -d '\r' < "$work/$name/results" | sed -n 's/^@@ \(.*[^ ]\) *$/\1/p' > "$work/$name/answers"
+	while read -r key want; do
+		got=$(awk -v k="$key" '$1 == k { sub(/^[^ ]* ?/, ""); print; exit }' "$work/$name/answers")
+		if [ "$got" = "$want" ]; then
+			pass "$name $key"
+		else
+			fail "$name $key: expected '$want', got '$got'"
+		fi
+	done < "$work/$tag/expected"
+}
+
+# Our hook without the libraries: compressed modules that need them (a CRC32
+# .ko.xz the 6.12 kernel decompresses itself) must fail, the rest work.
+expect_broken() {
+	name=$1 tag=$2
+	compare $name $tag | grep -v '^FAIL' | sed 's/^ok: //' > "$work/$name/same"
+	for key in version modinfo:dummy.ko insmod:dummy.ko modprobe:bridge; do
+		if grep -qx "$name $key" "$work/$name/same"; then
+			pass "$name $key"
+		else
+			fail "$name $key: differs without the libraries"
+		fi
+	done
+	for key in modinfo:dummy-crc32.ko.xz modinfo:dummy-crc64.ko.xz modinfo:dummy.ko.zst \
+		   insmod:dummy-crc64.ko.xz insmod:dummy.ko.zst; do
+		if grep -qx "$name $key" "$work/$name/same"; then
+			fail "$name $key: worked without the libraries: the check cannot fail"
+		else
+			pass "$name $key fails without the libraries"
+		fi
+	done
+}
+
+start=$(date +%s)
+for tag in 6.1 6.12; do
+	prepare $tag
+done
+# two builds at a time (two cores): each uses one most of the time
+build 6.1-mkinitramfs 6.1 mkinitramfs hook & build 6.1-dracut 6.1 dracut hook
+wait
+build 6.12-mkinitramfs 6.12 mkinitramfs hook & build 6.12-dracut 6.12 dracut hook
+wait
+build 6.12-mkinitramfs-nohook 6.12 mkinitramfs nohook &
+build 6.12-dracut-nohook 6.12 dracut nohook
+wait
+build 6.12-mkinitramfs-nolibs 6.12 mkinitramfs nolibs
+echo "images built in $(($(date +%s) - start)) s"
+
+# Our tools are in every image, the libraries they dlopen() only with our
+# hook, and Debian's libkmod in none.
+for name in 6.1-mkinitramfs 6.1-dracut 6.12-mkinitramfs 6.12-dracut \
+	    6.12-mkinitramfs-nohook 6.12-dracut-nohook 6.12-mkinitramfs-nolibs; do
+	# without our hook, the builders copy modprobe and rmmod themselves
+	tools="modprobe rmmod"
+	case $name in *-nohook) ;; *) tools="$tools modinfo insmod depmod lsmod" ;; esac
+	for t in $tools; do
+		in_listing $name "sbin/$t" || fail "$name: no /sbin/$t in the image"
+	done
+	in_listing $name libkmod.so.2 && fail "$name: Debian's libkmod.so.2 is in the image"
+	for so in $sonames; do
+		case $name in
+		*-nohook|*-nolibs)
+			# zlib comes with other programs; the checks use xz and zstd
+			[ $so = libz.so.1 ] && continue
+			if in_listing $name $so; then
+				fail "$name: $so is in the image without our hook's libraries"
+			else
+				pass "$name: no $so without our hook's libraries"
+			fi ;;
+		*)
+			if in_listing $name $so; then
+				pass "$name: $so"
+			else
+				fail "$name: no $so in the image"
+			fi ;;
+		esac
+	done
+done
+
+boot 6.1-mkinitramfs 6.1 & boot 6.1-dracut 6.1
+wait
+boot 6.12-mkinitramfs 6.12 & boot 6.12-dracut 6.12
+wait
+boot 6.12-mkinitramfs-nolibs 6.12
+for name in 6.1-mkinitramfs 6.1-dracut 6.12-mkinitramfs 6.12-dracut; do
+	compare $name ${name%%-*}
+done
+expect_broken 6.12-mkinitramfs-nolibs 6.12
+rm -rf "$dest" "$work"/*/root
+# the images are kept when something failed
+[ "$failed" -eq 0 ] && rm -f "$work"/*/image
+echo "$passed passed, $failed failed ($(($(date +%s) - start)) s)"
+[ "$failed" -eq 0 ]
