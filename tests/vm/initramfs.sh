@@ -220,22 +220,18 @@ in_listing() {
 
 sonames=$(python3 "$src/tests/install/dlopen-note.py" "$work/sbin/modprobe")
 
+. "$here/qemu-boot.sh"
+
+# boot NAME TAG: the guest's results in $work/NAME/vm.log
 boot() {
-	name=$1 tag=$2
-	vmlinuz=$(ls "$trees/$tag"/boot/vmlinuz-* | head -n 1)
-	timeout 400 qemu-system-x86_64 -M pc -cpu qemu64 -accel tcg -m 512 -smp 1 \
-		-nographic -no-reboot -monitor none \
-		-serial "file:$work/$name/console" -serial "file:$work/$name/results" \
-		-kernel "$vmlinuz" -initrd "$work/$name/image" \
-		-append "console=ttyS0 rdinit=/vmcheck/check.sh panic=-1 quiet" \
-		< /dev/null > "$work/$name/qemu.log" 2>&1 ||
-		echo "vm-initramfs: qemu for $name ended with status $?" >&2
+	vm_boot "$(ls "$trees/$2"/boot/vmlinuz-* | head -n 1)" "$work/$1/image" \
+		"console=ttyS0 rdinit=/vmcheck/check.sh panic=-1 quiet" "$work/$1/vm"
 }
 
 # The guest's answers against the expected ones, line by line.
 compare() {
 	name=$1 tag=$2
-	tr -d '\r' < "$work/$name/results" | sed -n 's/^@@ \(.*[^ ]\) *$/\1/p' > "$work/$name/answers"
+	tr -d '\r' < "$work/$name/vm.log" | sed -n 's/^@@ \(.*[^ ]\) *$/\1/p' > "$work/$name/answers"
 	while read -r key want; do
 		got=$(awk -v k="$key" '$1 == k { sub(/^[^ ]* ?/, ""); print; exit }' "$work/$name/answers")
 		if [ "$got" = "$want" ]; then

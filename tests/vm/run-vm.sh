@@ -38,19 +38,14 @@ mkdir -p "$logs"
 # which modprobe (not insmod) passes on.
 cmdline_params="brd.rd_nr=4 loop.max_part=5 loop.max_loop=3 modprobe.blacklist=macvlan"
 
+. "$here/qemu-boot.sh"
+
 # boot TAG TOOLS CPIO: one boot, the guest's results in $logs/TAG-TOOLS.log
 boot() {
 	tag=$1 tools=$2 cpio=$3
 	vmlinuz=$(ls "$trees/$tag"/boot/vmlinuz-* | head -n 1)
-	# software emulation on a pinned machine: repeatable, and KVM is not
-	# everywhere (nor always working when /dev/kvm exists)
-	timeout 400 qemu-system-x86_64 -M pc -cpu qemu64 -accel tcg -m 512 -smp 1 \
-		-nographic -no-reboot -monitor none \
-		-serial "file:$logs/$tag-$tools.console" -serial "file:$logs/$tag-$tools.log" \
-		-kernel "$vmlinuz" -initrd "$cpio" \
-		-append "console=ttyS0 panic=-1 quiet vmtools=$tools $cmdline_params" \
-		< /dev/null > "$logs/$tag-$tools.qemu" 2>&1 ||
-		echo "vm: qemu for $tag with $tools ended with status $?" >&2
+	vm_boot "$vmlinuz" "$cpio" "console=ttyS0 panic=-1 quiet vmtools=$tools $cmdline_params" \
+		"$logs/$tag-$tools"
 }
 
 if [ $mode = demo ]; then
