@@ -70,6 +70,8 @@ done
 notes="$libdir/libmodtool.so.1"
 [ "$link" = static ] && notes="$notes $(for t in modinfo modprobe depmod insmod rmmod lsmod; do
 	echo "$dest$prefix/sbin/$t"; done)"
+# (a build without any of them has no note)
+[ -n "$features" ] || notes=
 for bin in $notes; do
 	if out=$(python3 "$here/dlopen-note.py" "$bin" $features); then
 		echo "ok: .note.dlopen of ${bin#"$dest"}: $out"
@@ -79,7 +81,8 @@ for bin in $notes; do
 done
 
 # The initramfs hooks copy the libraries the note names, no more, no less.
-sonames=$(python3 "$here/dlopen-note.py" "$libdir/libmodtool.so.1" || true)
+sonames=
+[ -n "$features" ] && sonames=$(python3 "$here/dlopen-note.py" "$libdir/libmodtool.so.1" || true)
 for hook in share/initramfs-tools/hooks/modtool lib/dracut/modules.d/90modtool/module-setup.sh; do
 	if [ ! -x "$dest$prefix/$hook" ]; then
 		echo "MISSING: $prefix/$hook"; fail=1
