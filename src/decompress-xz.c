@@ -97,10 +97,12 @@ static int xz_decode_stream(const uint8_t *in, size_t in_size, struct mt_decompr
 	strm.avail_in = in_size;
 	do {
 		if (strm.avail_out == 0) {
-			/* modules compress about 4:1; start near the final size */
-			err = mt_decompressed_grow(out, in_size * 4, why);
-			if (err < 0)
-				goto out;
+			/* a reused @out: its room first; then modules compress about 4:1 */
+			if (strm.total_out == out->capacity) {
+				err = mt_decompressed_grow(out, in_size * 4, why);
+				if (err < 0)
+					goto out;
+			}
 			strm.next_out = out->data + strm.total_out;
 			strm.avail_out = out->capacity - strm.total_out;
 		}

@@ -31,7 +31,8 @@ int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed
 		       const char **why)
 {
 	ZSTD_inBuffer ib = { in, in_size, 0 };
-	ZSTD_outBuffer ob = { NULL, 0, 0 };
+	/* a reused @out is written from its start, into the room it has */
+	ZSTD_outBuffer ob = { out->data, out->capacity, 0 };
 	size_t ret = 1;
 	ZSTD_DStream *ds;
 	int err = 0;

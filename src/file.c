@@ -182,12 +182,26 @@ void mt_file_free(struct mt_file *file)
 	free(file);
 }
 
+/* Resize the mapping, contents kept: the kernel moves page tables, no byte is copied. */
+static int remap(struct mt_decompressed *out, size_t size)
+{
+	void *p = mremap(out->data, out->capacity, size, MREMAP_MAYMOVE);
+
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	out->data = p;
+	out->capacity = size;
+	return 0;
+}
+
 int mt_decompressed_reserve(struct mt_decompressed *out, size_t size)
 {
 	void *p;
 
 	if (size > MT_MAX_MODULE_SIZE)
 		return -EFBIG;
+	if (out->data)
+		return size <= out->capacity ? 0 : remap(out, size);
 	/* a zero-length mapping is refused: keep one page for an empty stream */
 	p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -201,7 +215,6 @@ int mt_decompressed_reserve(struct mt_decompressed *out, size_t size)
 int mt_decompressed_grow(struct mt_decompressed *out, size_t hint, const char **why)
 {
 	size_t want = out->capacity ? out->capacity * 2 : hint;
-	void *p;
 
 	if (out->capacity >= MT_MAX_MODULE_SIZE) {
 		*why = "decompressed size exceeds 1 GiB";
@@ -211,14 +224,7 @@ int mt_decompressed_grow(struct mt_decompressed *out, size_t hint, const char **
 		want = 64 * 1024;
 	if (want > MT_MAX_MODULE_SIZE)
 		want = MT_MAX_MODULE_SIZE;
-	if (!out->data)
-		return mt_decompressed_reserve(out, want);
-	p = mremap(out->data, out->capacity, want, MREMAP_MAYMOVE);
-	if (p == MAP_FAILED)
-		return -ENOMEM;
-	out->data = p;
-	out->capacity = want;
-	return 0;
+	return out->data ? remap(out, want) : mt_decompressed_reserve(out, want);
 }
 
 void mt_decompressed_release(struct mt_decompressed *out)
@@ -227,4 +233,22 @@ void mt_decompressed_release(struct mt_decompressed *out)
 		munmap(out->data, out->capacity);
 	out->data = NULL;
 	out->size = out->capacity = 0;
+}
+
+void mt_decompressed_reset(struct mt_decompressed *out)
+{
+	/* the bytes stay mapped and resident; the next stream overwrites them */
+	out->size = 0;
+}
+
+void mt_decompressed_trim(struct mt_decompressed *out, size_t keep)
+{
+	if (out->capacity <= keep)
+		return;
+	/* shrinking never moves; should it fail (no mapping left to split), give all back */
+	if (keep == 0 || mremap(out->data, out->capacity, keep, 0) == MAP_FAILED) {
+		mt_decompressed_release(out);
+		return;
+	}
+	out->capacity = keep;
 }

@@ -67,11 +67,27 @@ int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed
 
 /*
  * Growth shared by the decompressors: twice the capacity, else @hint;
- * -EFBIG past the cap (*why says so) or -ENOMEM.
+ * -EFBIG past the cap (*why says so) or -ENOMEM.  A decompressor writes
+ * from the start of @out and uses the capacity it already has first.
  */
 int mt_decompressed_grow(struct mt_decompressed *out, size_t hint, const char **why);
-/* Map exactly @size bytes (a size the stream declared, within the cap). */
+/*
+ * At least @size bytes mapped (a size the stream declared, within the cap):
+ * exactly @size when nothing was, else the mapping as it is or grown.
+ */
 int mt_decompressed_reserve(struct mt_decompressed *out, size_t size);
 void mt_decompressed_release(struct mt_decompressed *out);
+
+/*
+ * Reuse for a caller that decompresses many modules (depmod's threads):
+ * faulting in fresh pages for every module cost more system time than
+ * decoding them.  mt_decompressed_reset() empties @out but keeps its
+ * mapping, so the next decompression writes pages already resident.
+ * mt_decompressed_trim() then gives back all of the mapping past @keep
+ * bytes, so that one huge module or a bomb does not stay resident for the
+ * rest of the run.
+ */
+void mt_decompressed_reset(struct mt_decompressed *out);
+void mt_decompressed_trim(struct mt_decompressed *out, size_t keep);
 
 #endif

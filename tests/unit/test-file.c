@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -817,6 +818,137 @@ static void test_grow(void **state)
 	assert_null(out.data);
 }
 
+/* ---- one mapping reused for many streams (depmod's threads) ---------- */
+
+/* Decode the file @name into @out, emptied but not released first. */
+static void decode_reused(const char *name, enum mt_compression comp, struct mt_decompressed *out)
+{
+	char path[PATH_MAX];
+	const char *why = NULL;
+	uint8_t *in;
+	size_t len;
+
+	path_of(path, name);
+	in = read_file(path, &len);
+	mt_decompressed_reset(out);
+	assert_int_equal(out->size, 0);
+	if (decompressors[comp](in, len, out, &why) != 0)
+		fail_msg("%s: %s", name, why ? why : "?");
+	assert_true(out->size <= out->capacity);
+	free(in);
+}
+
+/* @out holds @want @times times over. */
+static void expect_decoded(const struct mt_decompressed *out, const void *want, size_t len,
+			   size_t times)
+{
+	assert_int_equal(out->size, len * times);
+	for (size_t i = 0; i < times; i++)
+		assert_memory_equal(out->data + i * len, want, len);
+}
+
+/* "@prefix@i.ko.@ext": the file @from compressed as formats[@i] says, twice over if @twice. */
+static void compress_format(size_t i, const char *prefix, const char *from, bool twice,
+			    char *name, size_t size)
+{
+	char path[PATH_MAX];
+
+	snprintf(name, size, "%s%zu.ko.%s", prefix, i, formats[i].ext);
+	compress_to(formats[i].cmd, from, name);
+	path_of(path, name);
+	if (twice)
+		run("cat '%s' '%s' > '%s.2' && mv '%s.2' '%s'", path, path, path, path, path);
+}
+
+/* Decode @big (@times originals), then @small (@times small ones) in the unmoved mapping. */
+static void big_then_small(struct mt_decompressed *out, enum mt_compression comp,
+			   const char *big, const char *small, size_t times)
+{
+	const uint8_t *data;
+	size_t capacity;
+
+	decode_reused(big, comp, out);
+	expect_decoded(out, original, original_len, times);
+	data = out->data;
+	capacity = out->capacity;
+	decode_reused(small, comp, out);
+	expect_decoded(out, small_contents, sizeof(small_contents), times);
+	assert_ptr_equal(out->data, data);
+	assert_int_equal(out->capacity, capacity);
+}
+
+/*
+ * Small, big, small again into the same pages, then more than the mapping
+ * holds (concatenated: xz's general path too), then less again: every
+ * stream decodes whole, and one that fits leaves the mapping where it was.
+ */
+static void test_reuse(void **state)
+{
+	for (size_t i = 0; i < NFORMATS; i++) {
+		enum mt_compression comp = formats[i].comp;
+		char small[64], big[64], big2[64], small2[64];
+		struct mt_decompressed out = { 0 };
+
+		compress_format(i, "rs", "small.ko", false, small, sizeof(small));
+		compress_format(i, "rb", "plain.ko", false, big, sizeof(big));
+		compress_format(i, "rB", "plain.ko", true, big2, sizeof(big2));
+		compress_format(i, "rS", "small.ko", true, small2, sizeof(small2));
+
+		decode_reused(small, comp, &out);
+		expect_decoded(&out, small_contents, sizeof(small_contents), 1);
+		big_then_small(&out, comp, big, small, 1);
+		big_then_small(&out, comp, big2, small2, 2);
+		mt_decompressed_release(&out);
+	}
+}
+
+/* Is [@p, @p + @len) unmapped?  mincore() fails with ENOMEM there. */
+static bool unmapped(const uint8_t *p, size_t len)
+{
+	unsigned char vec[4];
+
+	return len <= 4 * 4096 && mincore((void *)p, len, vec) < 0 && errno == ENOMEM;
+}
+
+/* After a big stream the mapping shrinks to what is kept: the rest is unmapped. */
+static void test_trim(void **state)
+{
+	const size_t big = 32 << 20, keep = 1 << 20;
+	struct mt_decompressed out = { 0 };
+	uint8_t *data;
+
+	assert_int_equal(mt_decompressed_reserve(&out, big), 0);
+	/* every page resident, as after a bomb */
+	memset(out.data, 0x5a, big);
+	out.size = big;
+	data = out.data;
+	mt_decompressed_trim(&out, big);
+	assert_int_equal(out.capacity, big);
+	mt_decompressed_trim(&out, keep);
+	assert_ptr_equal(out.data, data);
+	assert_int_equal(out.capacity, keep);
+	assert_int_equal(out.data[keep - 1], 0x5a);
+	assert_true(unmapped(data + keep, 4096));
+	assert_true(unmapped(data + big - 4096, 4096));
+
+	/* a reservation is a minimum: room enough stays; more grows, contents kept */
+	mt_decompressed_reset(&out);
+	assert_int_equal(mt_decompressed_reserve(&out, 4096), 0);
+	assert_int_equal(out.capacity, keep);
+	assert_int_equal(mt_decompressed_reserve(&out, 2 * keep), 0);
+	assert_int_equal(out.capacity, 2 * keep);
+	assert_int_equal(out.data[keep - 1], 0x5a);
+	assert_int_equal(mt_decompressed_reserve(&out, MT_MAX_MODULE_SIZE + 1), -EFBIG);
+	assert_int_equal(out.capacity, 2 * keep);
+
+	/* keeping nothing releases it all */
+	data = out.data;
+	mt_decompressed_trim(&out, 0);
+	assert_null(out.data);
+	assert_int_equal(out.capacity, 0);
+	assert_true(unmapped(data, 4096));
+}
+
 /* ---- decompression bombs --------------------------------------------- */
 
 /*
@@ -1063,6 +1195,8 @@ int main(void)
 		cmocka_unit_test(test_random_flips),
 		cmocka_unit_test(test_garbage_input),
 		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_reuse),
+		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_bombs),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_missing_file),
