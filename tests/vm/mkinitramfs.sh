@@ -4,8 +4,9 @@
 # with its libraries, our tools and libmodtool.so in /lib, and a subset of the
 # kernel's real module tree: the modules the scenario names, those the qemu
 # machine's devices ask for (tests/vm/modaliases), and their dependencies.
-# Two archives differ only in the tree's index: OUTDIR/TAG-kmod.cpio indexed
-# by Debian's depmod, OUTDIR/TAG-ours.cpio by ours.
+# Two archives differ only in the tree's index and /sbin/modprobe:
+# OUTDIR/TAG-kmod.cpio indexed by Debian's depmod, its /sbin/modprobe kmod's;
+# OUTDIR/TAG-ours.cpio by ours, with ours.
 #
 # Usage: mkinitramfs.sh KERNEL_ROOT BUILD_DIR OUTDIR TAG
 #   KERNEL_ROOT: an unpacked linux-image package (boot/, lib/modules/VERSION/)
@@ -20,7 +21,8 @@ trap 'rm -rf "$stage"' EXIT
 
 # The modules the scenario names (dependencies and softdeps are added).
 wanted="llc stp bridge brd dummy crc32c-intel 8021q garp mrp vfat fat veth
-	loop nlmon ifb macvlan"
+	loop nlmon ifb macvlan nft_chain_nat crc32c_generic ghash-clmulni-intel
+	ghash-generic"
 
 mkdir -p "$stage"/bin "$stage"/sbin "$stage"/lib/x86_64-linux-gnu "$stage"/lib64 \
 	"$stage"/proc "$stage"/sys "$stage"/dev "$stage"/tmp "$stage"/mnt \
@@ -69,7 +71,10 @@ noconf=$stage/tmp/empty.conf
 hostprobe() {
 	/sbin/modprobe -C "$noconf" -d "$root" -S "$kver" "$@"
 }
-names=$wanted
+# and every crypto module: the kernel asks for crypto-* aliases by itself
+# (the 6.12 kernel at boot), whose first candidates need AES-NI or PCLMUL
+names="$wanted $(find "$tree/kernel/crypto" "$tree/kernel/arch/x86/crypto" \
+	"$tree/kernel/lib/crypto" -name '*.ko*' 2>/dev/null | sed 's#.*/##; s#\.ko.*##')"
 if [ -f "$here/modaliases" ]; then
 	names="$names $(grep -v '^#' "$here/modaliases" | while read -r alias; do
 		hostprobe -R "$alias" 2>/dev/null || true; done)"
@@ -103,11 +108,15 @@ for f in init scenario.sh demo.sh; do
 	chmod +x "$stage/$f"
 done
 
+
 # one archive per depmod: the tree indexed by Debian's, then by ours
 for tools in kmod ours; do
 	find "$stage/lib/modules/$kver" -maxdepth 1 -name 'modules.*' \
 		! -name modules.order ! -name modules.builtin ! -name modules.builtin.modinfo \
 		-exec rm -f {} +
+	# /sbin/modprobe from boot on, for the kernel's own requests (made
+	# before init mounts /proc: nothing there can choose the tools)
+	ln -sfn /$tools/modprobe "$stage/sbin/modprobe"
 	if [ $tools = kmod ]; then
 		/sbin/depmod -b "$stage" "$kver"
 	else

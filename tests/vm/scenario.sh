@@ -157,6 +157,9 @@ echo "@@compression $(cat /sys/module/compression 2>/dev/null || echo none)"
 echo "@@tools $T"
 echo "" > /proc/sys/kernel/modprobe	# no kernel-requested loads until asked for
 
+# ---- what the kernel asked for by itself while booting (/sbin/modprobe) ----
+run boot/kernel-requests 0 sh -c "cut -d' ' -f1 /proc/modules | sort"
+
 # ---- loading, with dependencies in order --------------------------------
 run load/unknown-symbol 1 $T/insmod "$(modfile stp)"
 run load/llc 0 $T/insmod "$(modfile llc)"
@@ -351,6 +354,20 @@ for round in 1 2; do
 	run race/shared-$round 0 concurrently "$T/modprobe 8021q" "$T/modprobe bridge" \
 		"$T/modprobe garp" "$T/modprobe stp" "$T/modprobe -a mrp llc"
 done
+
+# ---- inits that fail on this CPU (qemu64: no SSE4.2, PCLMUL, AES-NI) ------
+# a soft dependency's failure is passed over (libcrc32c's softdep pre: crc32c
+# names crc32c-intel, which fails, and crc32c_generic); an alias's candidates
+# are each tried, the status the last one's
+reset
+run cpu/softdep-fails 0 $T/modprobe -v nft_chain_nat
+reset
+run cpu/alias-first-fails 0 $T/modprobe -v crypto-ghash
+reset
+run cpu/alias-first-fails-quiet 0 $T/modprobe -q -- crypto-crc32c
+reset
+run cpu/dependency-of-failing 1 $T/modprobe -v ghash-clmulni-intel
+run cpu/target-fails-all 1 $T/modprobe -a crc32c-intel dummy
 
 # ---- the kernel asks for modules by itself: a filesystem, a netdev type ----
 reset
