@@ -43,7 +43,7 @@ static int dlib_resolve(struct mt_dlib *lib)
 	lib->handle = dlopen(lib->soname, RTLD_LAZY | RTLD_LOCAL);
 	if (!lib->handle) {
 		lib->why = lib->soname;
-		return -ENOTSUP;
+		return -ELIBACC;
 	}
 	for (size_t i = 0; i < lib->count; i++) {
 		void *sym = dlsym(lib->handle, lib->names[i]);
@@ -52,7 +52,7 @@ static int dlib_resolve(struct mt_dlib *lib)
 			lib->why = lib->names[i];
 			dlclose(lib->handle);
 			lib->handle = NULL;
-			return -ENOTSUP;
+			return -ELIBACC;
 		}
 		/* POSIX: a dlsym() result converts to the function pointer it names */
 		memcpy((char *)lib->syms + i * sizeof(void *), &sym, sizeof(void *));
