@@ -9,7 +9,7 @@ set -eu
 # builders' udev and kmod hooks.
 pkgs="build-essential meson ninja-build pkg-config scdoc
 	zlib1g-dev liblzma-dev libzstd-dev libssl-dev libcmocka-dev
-	kmod libkmod-dev valgrind clang libclang-rt-14-dev
+	kmod libkmod-dev valgrind time clang libclang-rt-14-dev
 	gzip xz-utils zstd openssl bash-completion zsh fish man-db
 	qemu-system-x86 busybox-static
 	initramfs-tools-core dracut-core udev"
