@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* The library context: which module tree, how to log, what is open. */
+/*
+ * The library context: which module tree, how to log, what is open.  It owns
+ * what the concerns opened in it (indexes, configuration) and so sits above
+ * them all: its lifecycle is here, the logging every concern uses in base/log.c.
+ */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,37 +90,4 @@ MT_EXPORT const char *modtool_version(void)
 MT_EXPORT const char *modtool_features(void)
 {
 	return MODTOOL_FEATURES;
-}
-
-void mt_log(const struct modtool_ctx *ctx, int priority, const char *format, ...)
-{
-	va_list args;
-
-	if (!ctx || !ctx->log_fn || priority > ctx->log_priority)
-		return;
-	va_start(args, format);
-	ctx->log_fn(ctx->log_data, priority, format, args);
-	va_end(args);
-}
-
-static const char *const index_names[MT_INDEX_COUNT] = {
-	[MT_INDEX_DEP] = "modules.dep.bin",
-	[MT_INDEX_ALIAS] = "modules.alias.bin",
-	[MT_INDEX_SYMBOLS] = "modules.symbols.bin",
-	[MT_INDEX_BUILTIN] = "modules.builtin.bin",
-	[MT_INDEX_BUILTIN_ALIAS] = "modules.builtin.alias.bin",
-};
-
-struct mt_index *mt_ctx_index(struct modtool_ctx *ctx, enum mt_index_id id)
-{
-	char path[PATH_MAX];
-
-	if (ctx->index_tried[id])
-		return ctx->index[id];
-	ctx->index_tried[id] = true;
-	if (snprintf(path, sizeof(path), "%s/%s", ctx->module_dir, index_names[id]) >= (int)sizeof(path))
-		return NULL;
-	/* a missing index is normal (not yet generated); a broken one is logged by the reader */
-	mt_index_open(ctx, path, &ctx->index[id]);
-	return ctx->index[id];
 }

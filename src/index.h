@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "internal.h"	/* struct modtool_ctx, enum mt_index_id */
+
 #define MT_INDEX_MAGIC 0xB007F457u
 #define MT_INDEX_VERSION_MAJOR 0x0002u
 #define MT_INDEX_VERSION_MINOR 0x0001u
@@ -63,5 +65,8 @@ int mt_index_lookup_wild(const struct mt_index *idx, const char *key,
 typedef int (*mt_index_visit_fn)(void *data, const char *key,
 				 const struct mt_index_value *value);
 int mt_index_foreach(const struct mt_index *idx, mt_index_visit_fn fn, void *data);
+
+/* The context's index @id if the tree has it, else NULL (a broken one is logged). */
+struct mt_index *mt_ctx_index(struct modtool_ctx *ctx, enum mt_index_id id);
 
 #endif

@@ -52,9 +52,6 @@ void mt_log(const struct modtool_ctx *ctx, int priority, const char *format, ...
 #define mt_info(ctx, ...) mt_log(ctx, LOG_INFO, __VA_ARGS__)
 #define mt_dbg(ctx, ...) mt_log(ctx, LOG_DEBUG, __VA_ARGS__)
 
-/* The module's index if the tree has it, else NULL (a broken one is logged). */
-struct mt_index *mt_ctx_index(struct modtool_ctx *ctx, enum mt_index_id id);
-
 static inline void mt_freep(void *p)
 {
 	free(*(void **)p);
