@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Every modules.* file, formatted in memory, then published as one set:
- * each goes to a temporary file in the output directory, is checked for
- * write errors and fsynced; only when all of them are safely on disk are
- * they renamed over the old ones (and the directory fsynced).  A full disk
- * or an unwritable directory leaves the old set untouched.
+ * each goes to an unnamed file in the output directory (O_TMPFILE; a named
+ * temporary where the file system has none), is checked for write errors
+ * and fsynced; only when all of them are safely on disk are they named and
+ * renamed over the old ones (and the directory fsynced).  A full disk or an
+ * unwritable directory leaves the old set untouched; a crash leaves at most
+ * the temporaries of the naming, which the next run removes.
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,8 +26,9 @@ struct outfile {
 	const char *name;
 	bool text;		/* printed by a dry run */
 	struct mt_buf buf;
-	char tmp[PATH_MAX];
-	bool created;
+	char tmp[PATH_MAX];	/* its hidden temporary name */
+	bool created;		/* tmp exists: removed on failure */
+	bool unnamed;		/* fd is an O_TMPFILE file, not linked yet */
 	int fd;			/* open temporary file, -1 when none */
 };
 
@@ -405,55 +410,206 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* Write @f's temporary file; it stays open (f->fd) for the fsync. */
-static int write_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
+/*
+ * The PID in a temporary's name, ".NAME.PID.tmp" with NAME a modules.* file
+ * or the cache; 0 when @name is not of that pattern.
+ */
+static pid_t temp_owner(const char *name)
 {
-	int fd, err;
+	size_t len = strlen(name), pid_at;
+
+	if (len < 6 || name[0] != '.' || strcmp(name + len - 4, ".tmp") != 0)
+		return 0;
+	pid_at = len - 4;
+	while (pid_at > 1 && isdigit((unsigned char)name[pid_at - 1]))
+		pid_at--;
+	/* 1 to 9 digits without a leading zero, after ".NAME." */
+	if (pid_at == len - 4 || len - 4 - pid_at > 9 || name[pid_at] == '0' || pid_at < 3 ||
+	    name[pid_at - 1] != '.')
+		return 0;
+	if ((pid_at - 2 > 8 && strncmp(name + 1, "modules.", 8) == 0) ||
+	    (pid_at - 2 == strlen(MT_DEPMOD_CACHE_NAME) &&
+	     strncmp(name + 1, MT_DEPMOD_CACHE_NAME, pid_at - 2) == 0))
+		return (pid_t)strtol(name + pid_at, NULL, 10);
+	return 0;
+}
+
+/*
+ * A depmod killed (or a machine losing power) after naming its temporaries
+ * and before renaming them all leaves them behind, a set per crash.  Those
+ * of a process that no longer exists are removed, and those of our own PID
+ * (a crashed run that had it before us).  Those of a live process are kept:
+ * it is a concurrent depmod on the same tree, between naming and renaming,
+ * and a temporary taken from under it would fail its renames half-way,
+ * publishing a mixed set.  (A depmod in another PID namespace looks dead
+ * from here: that case is not covered.)
+ */
+static void remove_stale_temps(struct mt_depmod_run *run, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;		/* writing the files will say what is wrong */
+	while ((e = readdir(d))) {
+		pid_t pid = temp_owner(e->d_name);
+
+		if (!pid || (pid != getpid() && (kill(pid, 0) == 0 || errno != ESRCH)))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT) {
+			int err = errno;
+
+			mt_warn(run->ctx, "could not remove %s/%s: %s\n", dir, e->d_name,
+				strerror(err));
+		}
+	}
+	closedir(d);
+}
+
+static int create_failed(struct mt_depmod_run *run, const struct outfile *f, int err)
+{
+	mt_err(run->ctx, "could not create %s: %s\n", f->tmp, strerror(-err));
+	return err;
+}
+
+static int write_failed(struct mt_depmod_run *run, const char *dir, const struct outfile *f,
+			int err)
+{
+	mt_err(run->ctx, "could not write %s/%s: %s\n", dir, f->name, strerror(-err));
+	return err;
+}
+
+/* @f's temporary, created under its name: where O_TMPFILE cannot be used. */
+static int create_named(struct mt_depmod_run *run, struct outfile *f)
+{
+	int fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+	if (fd < 0 && errno == EEXIST && unlink(f->tmp) == 0)
+		fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return create_failed(run, f, -errno);
+	f->created = true;
+	f->fd = fd;
+	return 0;
+}
+
+/*
+ * Open @f's file unnamed where the file system allows (O_TMPFILE): a crash
+ * before publishing then leaves nothing behind.  Old kernels and some file
+ * systems refuse; the file is then created under its temporary name.
+ */
+static int open_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
+{
+	int fd;
 
 	if (snprintf(f->tmp, sizeof(f->tmp), "%s/.%s.%ld.tmp", dir, f->name, (long)getpid()) >=
 	    (int)sizeof(f->tmp))
 		return -ENAMETOOLONG;
-	fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == EEXIST && unlink(f->tmp) == 0)
-		fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err = -errno;
-		mt_err(run->ctx, "could not create %s: %s\n", f->tmp, strerror(-err));
-		return err;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		f->unnamed = true;
+		f->fd = fd;
+		return 0;
 	}
-	f->created = true;
-	f->fd = fd;
-	err = write_all(fd, f->buf.p ? f->buf.p : "", f->buf.len);
-	if (err)
-		mt_err(run->ctx, "could not write %s/%s: %s\n", dir, f->name, strerror(-err));
+	if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+		return create_named(run, f);
+	return create_failed(run, f, -errno);
+}
+
+static int fill_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
+{
+	int err = write_all(f->fd, f->buf.p ? f->buf.p : "", f->buf.len);
+
+	return err ? write_failed(run, dir, f, err) : 0;
+}
+
+static int sync_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
+{
+	return fsync(f->fd) < 0 ? write_failed(run, dir, f, -errno) : 0;
+}
+
+/*
+ * Name an unnamed file: linkat(AT_EMPTY_PATH) where we may (root, or a
+ * kernel that lets a file's opener), else through its /proc/self/fd link.
+ * -ENOENT when neither way is open to us.
+ */
+static int link_unnamed(int fd, const char *path)
+{
+	char proc[32];
+
+	if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+		return 0;
+	if (errno != ENOENT && errno != EPERM)
+		return -errno;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
+}
+
+/*
+ * Give @f its temporary name, the step before the rename.  With no way to
+ * link (no /proc, no capability) the data goes again to a named temporary,
+ * synced as the others were: still before any rename.
+ */
+static int name_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
+{
+	int err;
+
+	if (!f->unnamed)
+		return 0;
+	err = link_unnamed(f->fd, f->tmp);
+	if (err == -EEXIST && unlink(f->tmp) == 0)
+		err = link_unnamed(f->fd, f->tmp);
+	f->unnamed = false;
+	if (!err) {
+		f->created = true;
+		return 0;
+	}
+	if (err != -ENOENT)
+		return create_failed(run, f, err);
+	close(f->fd);
+	f->fd = -1;
+	err = create_named(run, f);
+	if (!err)
+		err = fill_temp(run, dir, f);
+	return err ? err : sync_temp(run, dir, f);
+}
+
+/* Close errors count: some file systems report there. */
+static int close_temps(struct mt_depmod_run *run, const char *dir, struct outfile *files,
+		       size_t n, int err)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (files[i].fd < 0)
+			continue;
+		if (close(files[i].fd) < 0 && !err)
+			err = write_failed(run, dir, &files[i], -errno);
+		files[i].fd = -1;
+	}
 	return err;
 }
 
 /*
- * fsync each file, after all are written: the first sync's journal commit
- * carries the others' data too, so the rest cost little (one commit, not
- * twelve).  Close errors count: some file systems report there.
+ * Every file written, on disk and named before the first rename.  The
+ * fsyncs come after all the writes: the first sync's journal commit carries
+ * the others' data too, so the rest cost little (one commit, not twelve).
  */
-static int sync_temps(struct mt_depmod_run *run, const char *dir, struct outfile *files,
-		      size_t n, int err)
+static int stage_all(struct mt_depmod_run *run, const char *dir, struct outfile *files,
+		     size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		int e = 0;
+	int err = 0;
 
-		if (files[i].fd < 0)
-			continue;
-		if (!err && fsync(files[i].fd) < 0)
-			e = -errno;
-		if (close(files[i].fd) < 0 && !e && !err)
-			e = -errno;
+	for (size_t i = 0; i < n; i++)
 		files[i].fd = -1;
-		if (e) {
-			mt_err(run->ctx, "could not write %s/%s: %s\n", dir, files[i].name,
-			       strerror(-e));
-			err = e;
-		}
+	for (size_t i = 0; !err && i < n; i++) {
+		err = open_temp(run, dir, &files[i]);
+		if (!err)
+			err = fill_temp(run, dir, &files[i]);
 	}
-	return err;
+	for (size_t i = 0; !err && i < n; i++)
+		err = sync_temp(run, dir, &files[i]);
+	for (size_t i = 0; !err && i < n; i++)
+		err = name_temp(run, dir, &files[i]);
+	return close_temps(run, dir, files, n, err);
 }
 
 /* mkdir -p: the output directory may not exist yet (-o). */
@@ -479,6 +635,25 @@ static int make_dirs(const char *dir)
 	}
 }
 
+static int rename_all(struct mt_depmod_run *run, const char *dir, struct outfile *files,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char final[PATH_MAX];
+
+		snprintf(final, sizeof(final), "%s/%s", dir, files[i].name);
+		if (rename(files[i].tmp, final) < 0) {
+			int err = -errno;
+
+			mt_err(run->ctx, "could not rename %s to %s: %s\n", files[i].tmp, final,
+			       strerror(-err));
+			return err;
+		}
+		files[i].created = false;
+	}
+	return 0;
+}
+
 static int publish(struct mt_depmod_run *run, const char *dir, struct outfile *files, size_t n)
 {
 	int err = make_dirs(dir), dfd;
@@ -487,24 +662,11 @@ static int publish(struct mt_depmod_run *run, const char *dir, struct outfile *f
 		mt_err(run->ctx, "could not create directory %s: %s\n", dir, strerror(-err));
 		return err;
 	}
-	for (size_t i = 0; i < n; i++)
-		files[i].fd = -1;
-	for (size_t i = 0; !err && i < n; i++)
-		err = write_temp(run, dir, &files[i]);
-	err = sync_temps(run, dir, files, n, err);
+	remove_stale_temps(run, dir);
+	err = stage_all(run, dir, files, n);
 	/* all or nothing: the renames happen only once every file is on disk */
-	for (size_t i = 0; !err && i < n; i++) {
-		char final[PATH_MAX];
-
-		snprintf(final, sizeof(final), "%s/%s", dir, files[i].name);
-		if (rename(files[i].tmp, final) < 0) {
-			err = -errno;
-			mt_err(run->ctx, "could not rename %s to %s: %s\n", files[i].tmp, final,
-			       strerror(-err));
-			break;
-		}
-		files[i].created = false;
-	}
+	if (!err)
+		err = rename_all(run, dir, files, n);
 	for (size_t i = 0; i < n; i++)
 		if (files[i].created)
 			unlink(files[i].tmp);
