@@ -100,7 +100,7 @@ static bool reader_reserve(struct mt_dm_reader *r, uint64_t size)
 	r->buf = malloc((size_t)size);
 	r->cap = r->buf ? (size_t)size : 0;
 	if (!r->buf) {
-		r->why = "out of memory";
+		r->why = out_of_memory;
 		r->err = -ENOMEM;
 	}
 	return r->buf != NULL;

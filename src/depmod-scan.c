@@ -421,11 +421,11 @@ int mt_depmod_sort(struct mt_depmod_run *run)
 	snprintf(path, sizeof(path), "%s/modules.order", run->dirname);
 	f = fopen(path, "re");
 	if (!f) {
-		int err = -errno;
+		int err = env_err(-errno);
 
-		mt_log(run->ctx, env_err(err) ? LOG_ERR : LOG_WARNING,
-		       "could not open modules.order at %s: %s\n", run->dirname, strerror(-err));
-		if (env_err(err))
+		mt_log(run->ctx, err ? LOG_ERR : LOG_WARNING,
+		       "could not open modules.order at %s: %s\n", run->dirname, strerror(errno));
+		if (err)
 			return err;
 	} else {
 		char chunk[65536];

@@ -224,7 +224,7 @@ int mt_decompressed_grow(struct mt_decompressed *out, size_t hint, const char **
 		want = 64 * 1024;
 	if (want > MT_MAX_MODULE_SIZE)
 		want = MT_MAX_MODULE_SIZE;
-	return out->data ? remap(out, want) : mt_decompressed_reserve(out, want);
+	return mt_decompressed_reserve(out, want);	/* maps, or remaps what there is */
 }
 
 void mt_decompressed_release(struct mt_decompressed *out)
