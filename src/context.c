@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <sys/utsname.h>
 
-#include "index.h"
-#include "internal.h"
-#include "modprobe-config.h"
+#include "base/internal.h"
+#include "config/config.h"
+#include "index/index.h"
 
 static void log_to_stderr(void *userdata, int priority, const char *format, va_list args)
 {

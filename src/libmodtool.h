@@ -165,7 +165,7 @@ uint64_t modtool_symbols_get_crc(const struct modtool_symbols *list, size_t i);
 int modtool_symbols_get_bind(const struct modtool_symbols *list, size_t i);
 void modtool_symbols_free(struct modtool_symbols *list);
 
-/* ---- the running kernel (kernel.c: the only place making module syscalls) ---- */
+/* ---- the running kernel (kernel/: the only place making module syscalls) ---- */
 
 /*
  * Where /proc and /sys are read from: "" (the default) for the real ones, or
@@ -224,7 +224,7 @@ int modtool_loaded_get_refcount(const struct modtool_loaded *list, size_t i);
 const char *modtool_loaded_get_holders(const struct modtool_loaded *list, size_t i);
 void modtool_loaded_free(struct modtool_loaded *list);
 
-/* ---- configuration and resolution (config.c, lookup.c, resolve.c) --------- */
+/* ---- configuration and resolution (config/, resolve/) --------- */
 
 /*
  * Read the modprobe configuration into @ctx, once: the *.conf and *.alias
@@ -368,7 +368,7 @@ bool modtool_plan_step_is_blacklisted(const struct modtool_plan *plan, size_t i)
  */
 bool modtool_plan_step_is_required(const struct modtool_plan *plan, size_t i);
 
-/* ---- loading and removing with what they need (probe.c): modprobe, modprobe -r ---- */
+/* ---- loading and removing with what they need (resolve/probe.c): modprobe, modprobe -r ---- */
 
 /*
  * What the calls below do is told to their caller first, one event at a
@@ -477,7 +477,7 @@ int modtool_probe_insert(struct modtool_list *list, size_t i, const char *extra_
 int modtool_probe_remove(struct modtool_module *mod, unsigned int flags, unsigned long wait_msec,
 			 modtool_probe_fn fn, void *data);
 
-/* ---- output (output.c): the JSON writer every tool shares -------------- */
+/* ---- output (base/output.c): the JSON writer every tool shares -------------- */
 
 struct modtool_json;
 /* A writer to @fd; values are separated and strings escaped by the writer. */
@@ -494,7 +494,7 @@ void modtool_json_bool(struct modtool_json *json, bool value);
 /* Finish with a newline, flush and free: 0 or the first write error. */
 int modtool_json_free(struct modtool_json *json);
 
-/* ---- reports on resolution (resolve-report.c): modprobe --explain, --json ---- */
+/* ---- reports on resolution (resolve/report.c): modprobe --explain, --json ---- */
 
 /*
  * How @name resolves, as text for people, to @fd: the source that found it

@@ -11,9 +11,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "depmod.h"
+#include "depmod/depmod.h"
 #include "fuzz-util.h"
-#include "modprobe-config.h"
+#include "config/config.h"
 
 static volatile size_t sink;
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fuzz-util.h"
-#include "index.h"
+#include "index/index.h"
 
 #define KEYS_KEPT 16
 #define VISITS_MAX 100000

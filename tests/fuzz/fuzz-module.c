@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "depmod.h"
+#include "depmod/depmod.h"
 #include "fuzz-util.h"
 
 static volatile size_t sink;

@@ -5,7 +5,7 @@
  * Build and run from the source tree (no meson wiring needed):
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *       tests/fuzz/fuzz-signature.c src/signature.c src/der.c -o fuzz-signature
+ *       tests/fuzz/fuzz-signature.c src/module/signature.c src/module/der.c -o fuzz-signature
  *   mkdir -p corpus && ./fuzz-signature -max_total_time=120 corpus SEEDS_DIR
  *
  * A good seed is the tail of a real module (its PKCS#7 blob, info block and
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "signature.h"
+#include "module/signature.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -46,14 +46,15 @@ cat > "$work/include/build-config.h" <<'CONF'
 #define MODTOOL_FEATURES "+ZLIB +XZ +ZSTD +LIBCRYPTO"
 CONF
 
-# Every library source: the targets reach module.c, lookup.c, depmod-*.c...
+# Every library source, in every concern's folder: the targets reach the
+# module reader, lookups, depmod...
 lib_sources() {
-	ls "$src"/*.c
+	find "$src" -name '*.c' | sort
 }
 
 build() {
 	local t=$1 out=$work/bin/fuzz-$1
-	[ "$t" = signature ] && set -- "$here/fuzz-signature.c" "$src/signature.c" "$src/der.c" ||
+	[ "$t" = signature ] && set -- "$here/fuzz-signature.c" "$src/module/signature.c" "$src/module/der.c" ||
 		set -- "$here/fuzz-$t.c" $(lib_sources)
 	# -fno-sanitize=function: the optional libraries' functions are called
 	# through dlsym()ed pointers, which that check cannot follow

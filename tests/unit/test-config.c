@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
-#include "modprobe-config.h"
+#include "base/internal.h"
+#include "config/config.h"
 
 static int warnings;
 

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "crc32.h"
+#include "base/crc32.h"
 
 #define BIG (4u << 20)
 

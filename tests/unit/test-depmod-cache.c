@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of the incremental cache (depmod-cache.c) and of the records it
- * holds (depmod-record.c): a cache written and read back gives every record
+ * Unit tests of the incremental cache (src/depmod/cache.c) and of the records it
+ * holds (src/depmod/record.c): a cache written and read back gives every record
  * unchanged; a module whose size, mtime or inode changed is parsed again; a
  * corrupt cache (cut short anywhere, any byte flipped, a wrong magic, a lying
  * count) is ignored whole, so everything is parsed again: never a crash,
@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "depmod.h"
-#include "internal.h"
+#include "depmod/depmod.h"
+#include "base/internal.h"
 
 static char dir[] = "/tmp/test-depmod-cache-XXXXXX";
 static char cachefile[256];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of depmod.d parsing (depmod-config.c) on files written here:
+ * Unit tests of depmod.d parsing (src/depmod/config.c) on files written here:
  * search with built-in and external, override and external matched against
  * the kernel version, exclude, continued lines, bad lines reported with file
  * and line, files read in name order with the first of a name winning.
@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "depmod.h"
-#include "internal.h"
+#include "depmod/depmod.h"
+#include "base/internal.h"
 
 static char dir[] = "/tmp/test-depmod-config-XXXXXX";
 static char logged[4096];

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests of the depmod engine's middle: choosing among modules of one
- * name (depmod-scan.c: override, search order, built-in, then the smallest
+ * name (src/depmod/scan.c: override, search order, built-in, then the smallest
  * path, never readdir order), symbols into dependencies in kmod's order, and
- * cycles reported as kmod reports them (depmod-resolve.c).  The expected
+ * cycles reported as kmod reports them (src/depmod/resolve.c).  The expected
  * orders and messages are what kmod 30 gives for the same modules (checked
  * once with crafted .ko files; the tools tests check real trees).
  */
@@ -18,8 +18,8 @@
 
 #include <cmocka.h>
 
-#include "depmod.h"
-#include "internal.h"
+#include "depmod/depmod.h"
+#include "base/internal.h"
 
 static char dir[] = "/tmp/test-depmod-resolve-XXXXXX";
 static char logged[4096];

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests for the DER reader (src/der.c). */
+/* Unit tests for the DER reader (src/module/der.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "der.h"
+#include "module/der.h"
 
 #define CURSOR(arr) ((struct mt_der){ (arr), sizeof(arr) })
 

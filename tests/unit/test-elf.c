@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "elf-reader.h"
+#include "module/elf-reader.h"
 
 /* ---- an ELF image builder -------------------------------------------- */
 

@@ -26,9 +26,9 @@
 
 #include <cmocka.h>
 
-#include "dlib.h"
-#include "file.h"
-#include "internal.h"
+#include "base/dlib.h"
+#include "module/file.h"
+#include "base/internal.h"
 #include "test-util.h"
 
 #if defined(__has_include)

@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "glob-match.h"
+#include "base/glob-match.h"
 #include "test-util.h"
 
 struct glob_case {

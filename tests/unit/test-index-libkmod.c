@@ -22,8 +22,8 @@
 #include <cmocka.h>
 #include <libkmod.h>
 
-#include "index.h"
-#include "internal.h"
+#include "index/index.h"
+#include "base/internal.h"
 #include "test-util.h"
 
 static const char *const tree_tags[] = { "6.1", "6.12" };

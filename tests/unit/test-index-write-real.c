@@ -37,9 +37,9 @@
 
 #include <cmocka.h>
 
-#include "index-write.h"
-#include "index.h"
-#include "internal.h"
+#include "index/write.h"
+#include "index/index.h"
+#include "base/internal.h"
 #include "test-util.h"
 
 struct tree {

@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "index.h"
-#include "internal.h"
+#include "index/index.h"
+#include "base/internal.h"
 
 /* ---- byte buffer ------------------------------------------------------- */
 

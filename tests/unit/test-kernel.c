@@ -20,8 +20,8 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
-#include "module.h"
+#include "base/internal.h"
+#include "module/module.h"
 #include "test-util.h"
 
 /* lsmod's printing, taken whole: its main() renamed out of the way */

@@ -45,11 +45,11 @@
 #define UNDER_SANITIZER 0
 #endif
 
-#include "builtin.h"
-#include "internal.h"
+#include "module/builtin.h"
+#include "base/internal.h"
 #include "test-util.h"
-#include "modinfo.h"
-#include "module.h"
+#include "module/modinfo.h"
+#include "module/module.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

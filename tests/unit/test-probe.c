@@ -23,8 +23,8 @@
 
 #include <cmocka.h>
 
-#include "index-write.h"
-#include "internal.h"
+#include "index/write.h"
+#include "base/internal.h"
 #include "test-util.h"
 
 static char root[PATH_MAX];	/* tree/, conf/, sys/ and proc/ below */

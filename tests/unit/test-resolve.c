@@ -14,9 +14,9 @@
 
 #include <cmocka.h>
 
-#include "index-write.h"
-#include "internal.h"
-#include "modprobe-config.h"
+#include "index/write.h"
+#include "base/internal.h"
+#include "config/config.h"
 
 static char dir[] = "/tmp/test-resolve-XXXXXX";
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests for the appended-signature reader (src/signature.c).
+ * Unit tests for the appended-signature reader (src/module/signature.c).
  *
  * Signed fake modules are made here with libcrypto the way the kernel's
  * scripts/sign-file does it (a detached CMS without certificates or signed
@@ -31,7 +31,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "signature.h"
+#include "module/signature.h"
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

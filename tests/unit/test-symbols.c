@@ -30,9 +30,9 @@
 
 #include <cmocka.h>
 
-#include "elf-reader.h"
-#include "internal.h"
-#include "module-symbols.h"
+#include "module/elf-reader.h"
+#include "base/internal.h"
+#include "module/module-symbols.h"
 #include "test-util.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

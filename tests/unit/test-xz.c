@@ -25,9 +25,9 @@
 
 #include <cmocka.h>
 
-#include "crc32.h"
-#include "file.h"
-#include "internal.h"
+#include "base/crc32.h"
+#include "module/file.h"
+#include "base/internal.h"
 #include "test-util.h"
 
 
