@@ -576,6 +576,100 @@ int modtool_depmod_show(struct modtool_depmod *dm, int fd);
 /* Counts of the last run. */
 const struct modtool_depmod_stats *modtool_depmod_get_stats(const struct modtool_depmod *dm);
 
+/* ---- trust: certificates, verification, signing (trust/) -------------- */
+
+/*
+ * A set of trusted certificates (X.509).  Nothing is trusted because a file
+ * says so: a module's signature is checked against these only, never against
+ * a certificate the signature carries.  Once filled, a keyring is read-only
+ * and may be shared by threads, each verifying with a context of its own.
+ */
+struct modtool_keyring;
+
+int modtool_keyring_new(struct modtool_ctx *ctx, struct modtool_keyring **kr);
+void modtool_keyring_free(struct modtool_keyring *kr);
+/*
+ * Add the certificates of a PEM file (every CERTIFICATE block), a DER file,
+ * or a directory of such files (not recursive, as /etc/uefi/certs).
+ * Returns how many were added, or a negative errno (logged, naming the file).
+ */
+int modtool_keyring_add_path(struct modtool_keyring *kr, const char *path);
+/*
+ * Add the certificates built into a kernel image: a bzImage (payload in any
+ * compression the kernel builds with) or a vmlinux ELF.  Returns how many.
+ */
+int modtool_keyring_add_kernel_image(struct modtool_keyring *kr, const char *path);
+size_t modtool_keyring_count(const struct modtool_keyring *kr);
+/* Certificate @i's subject (its commonName, else the whole name, one line). */
+const char *modtool_keyring_get_subject(const struct modtool_keyring *kr, size_t i);
+/* Certificate @i's subjectKeyIdentifier as upper-case hex with ':' (or ""). */
+const char *modtool_keyring_get_key_id(const struct modtool_keyring *kr, size_t i);
+
+/* What verification found; the numbers are modtool verify's exit statuses minus 10. */
+enum modtool_verdict {
+	MODTOOL_VERDICT_VALID = 0,		/* signed by a trusted key, content intact */
+	MODTOOL_VERDICT_UNSIGNED,		/* no signature appended */
+	MODTOOL_VERDICT_BAD_SIGNATURE,		/* the key is trusted, the content changed */
+	MODTOOL_VERDICT_UNKNOWN_KEY,		/* signed by no certificate of the keyring */
+	MODTOOL_VERDICT_UNSUPPORTED,		/* a digest or key algorithm not handled */
+	MODTOOL_VERDICT_MALFORMED,		/* the signature cannot be read */
+};
+/* "valid", "unsigned", "bad-signature", "unknown-key", "unsupported", "malformed". */
+const char *modtool_verdict_name(enum modtool_verdict verdict);
+
+struct modtool_verification;
+
+/*
+ * Verify the signature appended to the module file @path (decompressed first
+ * when it is .gz, .xz or .zst).  0 with a verdict in *@out, or a negative
+ * errno when the file cannot be read at all (missing, unreadable, corrupt
+ * compression: logged, naming the file).  Safe to call from several threads
+ * sharing @kr, each with its own @ctx.
+ */
+int modtool_keyring_verify(const struct modtool_keyring *kr, struct modtool_ctx *ctx,
+			   const char *path, struct modtool_verification **out);
+enum modtool_verdict modtool_verification_get_verdict(const struct modtool_verification *v);
+/* The signer's name and key identifier as the signature states them (may be NULL). */
+const char *modtool_verification_get_signer(const struct modtool_verification *v);
+const char *modtool_verification_get_key_id(const struct modtool_verification *v);
+/* The digest ("sha256") and key ("rsa", "ecdsa") algorithms (may be NULL). */
+const char *modtool_verification_get_hash_algo(const struct modtool_verification *v);
+const char *modtool_verification_get_key_algo(const struct modtool_verification *v);
+/* Why the verdict is not "valid", one line (NULL when valid). */
+const char *modtool_verification_get_reason(const struct modtool_verification *v);
+void modtool_verification_free(struct modtool_verification *v);
+
+enum modtool_sign_flags {
+	/* Name the signer by subjectKeyIdentifier (sign-file -k), not issuer and serial. */
+	MODTOOL_SIGN_KEY_ID = 1 << 0,
+	/* Write only the PKCS#7 signature, to @dest or MODULE.p7s (sign-file -d). */
+	MODTOOL_SIGN_DETACHED = 1 << 1,
+	/* Also keep the signature in MODULE.p7s (sign-file -p). */
+	MODTOOL_SIGN_SAVE_P7S = 1 << 2,
+};
+
+/*
+ * A signing key and its certificate, loaded once for any number of modules.
+ * @hash: "sha256", "sha384", "sha512", "sha3-256"...; @key: a PEM or DER
+ * private key file or a "pkcs11:" URI (its PIN from KBUILD_SIGN_PIN);
+ * @cert: the X.509 certificate, PEM or DER.  Errors are logged.
+ */
+struct modtool_signer;
+int modtool_signer_new(struct modtool_ctx *ctx, const char *hash, const char *key,
+		       const char *cert, struct modtool_signer **signer);
+/* A signer with a signature made elsewhere over the module (sign-file -s RAWSIG). */
+int modtool_signer_new_raw(struct modtool_ctx *ctx, const char *hash, const char *raw_sig,
+			   const char *cert, struct modtool_signer **signer);
+void modtool_signer_free(struct modtool_signer *signer);
+/*
+ * Sign the module @path, writing the result to @dest (NULL: replace @path,
+ * atomically, keeping its mode).  An existing signature is replaced, never
+ * stacked; a compressed module is decompressed, signed and compressed again
+ * in its own format with settings the kernel can decompress.
+ */
+int modtool_signer_sign(struct modtool_signer *signer, const char *path, const char *dest,
+			unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif
