@@ -757,3 +757,32 @@ int mt_signature_parse(const void *data, size_t size, struct mt_signature *sig,
 	}
 	return 0;
 }
+
+int mt_signature_locate(const void *data, size_t size, struct mt_signature_span *span,
+			const char **why)
+{
+	const uint8_t *mem = data, *info;
+	size_t end, sig_len;
+
+	if (size < MT_SIG_MAGIC_LEN ||
+	    memcmp(mem + size - MT_SIG_MAGIC_LEN, MT_SIG_MAGIC, MT_SIG_MAGIC_LEN) != 0)
+		return sig_fail(why, "no signature marker", -ENODATA);
+	end = size - MT_SIG_MAGIC_LEN;
+	if (end < MT_SIG_INFO_LEN)
+		return sig_fail(why, "signature trailer truncated", -EBADMSG);
+	end -= MT_SIG_INFO_LEN;
+	info = mem + end;
+	/* in the kernel's order: the length, the type, then the zero fields */
+	sig_len = (size_t)info[8] << 24 | (size_t)info[9] << 16 | (size_t)info[10] << 8 | info[11];
+	if (sig_len >= end)
+		return sig_fail(why, "signature longer than the module", -EBADMSG);
+	if (info[2] != MT_SIG_ID_PKCS7)
+		return sig_fail(why, "signature is not PKCS#7", -ENOPKG);
+	if (info[0] || info[1] || info[3] || info[4] || info[5] || info[6] || info[7])
+		return sig_fail(why, "signature trailer has unexpected non-zero fields", -EBADMSG);
+	if (sig_len == 0)
+		return sig_fail(why, "empty signature", -EBADMSG);
+	span->signed_len = end - sig_len;
+	span->sig_len = sig_len;
+	return 0;
+}

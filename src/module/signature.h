@@ -54,4 +54,21 @@ struct mt_signature {
 int mt_signature_parse(const void *data, size_t size, struct mt_signature *sig,
 		       const char **why);
 
+/* Where a module's signature lies, as the kernel reads the trailer. */
+struct mt_signature_span {
+	size_t signed_len;	/* the module's own bytes, which the signature covers */
+	size_t sig_len;		/* the PKCS#7 blob, right after them */
+};
+
+/*
+ * The kernel's reading of the trailer (mod_check_sig()), stricter than
+ * kmod's: 0 with @span filled; -ENODATA when there is no marker (unsigned);
+ * -ENOPKG when the signature is not PKCS#7 (the kernel takes nothing else);
+ * -EBADMSG when the trailer is malformed (non-zero fields the kernel
+ * requires to be zero, a length past the start of the file), with a short
+ * reason in *why (@why may be NULL).
+ */
+int mt_signature_locate(const void *data, size_t size, struct mt_signature_span *span,
+			const char **why);
+
 #endif
