@@ -8,9 +8,9 @@ set -eu
 # (the dracut and initramfs-tools packages do); udev and kmod bring the
 # builders' udev and kmod hooks.
 pkgs="build-essential meson ninja-build pkg-config scdoc
-	zlib1g-dev liblzma-dev libzstd-dev libssl-dev libcmocka-dev
+	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev libssl-dev libcmocka-dev
 	kmod libkmod-dev valgrind time clang libclang-rt-14-dev
-	gzip xz-utils zstd openssl bash-completion zsh fish man-db
+	gzip xz-utils zstd lz4 bzip2 openssl bash-completion zsh fish man-db
 	qemu-system-x86 busybox-static
 	initramfs-tools-core dracut-core udev"
 missing=$(for p in $pkgs; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |

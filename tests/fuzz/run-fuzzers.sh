@@ -8,7 +8,7 @@
 # generated into the work directory, never committed.
 #
 # Usage: run-fuzzers.sh [SECONDS] [TARGET...]
-#   TARGETS: module index config signature (default: all)
+#   TARGETS: module index config signature kernel-image (default: all)
 #   FUZZ_WORK   work directory (default /tmp/modtool-fuzz): binaries in bin/,
 #               seeds in seeds/TARGET, the growing corpus in corpus/TARGET,
 #               crashes in crashes/TARGET, logs in logs/TARGET.log
@@ -22,7 +22,7 @@ export LC_ALL=C
 
 secs=${1:-60}
 shift || true
-targets=${*:-module index config signature}
+targets=${*:-module index config signature kernel-image}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../src" && pwd)
 work=${FUZZ_WORK:-/tmp/modtool-fuzz}
@@ -39,11 +39,15 @@ cat > "$work/include/build-config.h" <<'CONF'
 #define ENABLE_XZ 1
 #define ENABLE_ZSTD 1
 #define ENABLE_LIBCRYPTO 1
+#define ENABLE_LZ4 1
+#define ENABLE_BZIP2 1
 #define ZLIB_SONAME "libz.so.1"
 #define XZ_SONAME "liblzma.so.5"
 #define ZSTD_SONAME "libzstd.so.1"
 #define LIBCRYPTO_SONAME "libcrypto.so.3"
-#define MODTOOL_FEATURES "+ZLIB +XZ +ZSTD +LIBCRYPTO"
+#define LZ4_SONAME "liblz4.so.1"
+#define BZIP2_SONAME "libbz2.so.1.0"
+#define MODTOOL_FEATURES "+ZLIB +XZ +ZSTD +LZ4 +BZIP2 +LIBCRYPTO"
 CONF
 
 # Every library source, in every concern's folder: the targets reach the
@@ -152,6 +156,11 @@ seeds_signature() {
 	for f in $(seed_modules "$tr"); do
 		case $f in *.ko) tail -c 1024 "$f" > "$d/$(basename "$f").tail" ;; esac
 	done
+}
+
+# small vmlinux and bzImage files in every payload format, good and hostile
+seeds_kernel-image() {
+	python3 "$here/make-kernel-image-seeds.py" "$work/seeds/kernel-image"
 }
 
 # From libFuzzer's last status line, "#N DONE cov: C ft: F corp: ... exec/s: E"
