@@ -32,6 +32,16 @@ check "$prefix/share/modtool/bash-completion-common"
 check "$prefix/share/zsh/vendor-completions/__modtool_tree_modules"
 check "$prefix/share/fish/vendor_functions.d/__modtool_tree_modules.fish"
 check "$prefix/share/fish/vendor_functions.d/__modtool_modinfo_args.fish"
+# sign-file, the name DKMS's sign_file= setting takes: a link to modtool.
+libexecdir=$(meson introspect "$build" --buildoptions |
+	python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="libexecdir"))')
+case $libexecdir in /*) ;; *) libexecdir=$prefix/$libexecdir;; esac
+signfile=$dest$libexecdir/modtool/sign-file
+if [ -L "$signfile" ] && [ "$(readlink "$signfile")" = "$prefix/bin/modtool" ]; then
+	echo "ok: $libexecdir/modtool/sign-file -> $prefix/bin/modtool"
+else
+	echo "MISSING: $libexecdir/modtool/sign-file -> $prefix/bin/modtool"; fail=1
+fi
 
 # Only the public API is exported.
 bad=$(nm -D --defined-only "$libdir/libmodtool.so.1" | awk '$2 ~ /[TDBR]/ {print $3}' |
