@@ -217,19 +217,21 @@ int mt_sign_read_key(struct modtool_ctx *ctx, const char *path, struct evp_pkey_
 		if (b)
 			key = cr.PEM_read_bio_PrivateKey(b, NULL, pin_callback, NULL);
 		cr.BIO_free(b);
+		if (!key)
+			mt_err(ctx, "%s: no usable private key in this PEM file%s: %s\n", path,
+			       memmem(data, size, "ENCRYPTED", 9) ?
+			       " (is KBUILD_SIGN_PIN its passphrase?)" : "", crypto_reason());
 	} else {
 		const unsigned char *p = data;
 
 		key = cr.d2i_AutoPrivateKey(NULL, &p, (long)size);
+		/* libcrypto's reason for bytes that are no key says only "unsupported" */
+		cr.ERR_clear_error();
+		if (!key)
+			mt_err(ctx, "%s: not a private key (neither PEM nor DER)\n", path);
 	}
-	if (!key) {
-		bool encrypted = memmem(data, size, "ENCRYPTED", 9) != NULL;
-
-		mt_err(ctx, "%s: not a usable private key (PEM or DER)%s: %s\n", path,
-		       encrypted ? ", or a wrong passphrase in KBUILD_SIGN_PIN" : "",
-		       crypto_reason());
+	if (!key)
 		err = -EBADMSG;
-	}
 	explicit_bzero(data, size);
 	free(data);
 	*keyp = key;

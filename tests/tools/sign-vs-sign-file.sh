@@ -90,6 +90,12 @@ ours sha256 rsa.key.der rsa.der m1.ko out.ko && cmp -s ref.ko out.ko && pass "DE
 ours sha256 rsa.both.pem rsa.crt m1.ko out.ko && cmp -s ref.ko out.ko && pass "key+cert PEM" ||
 	fail "key+cert PEM"
 
+# a passphrase-protected key, its passphrase in KBUILD_SIGN_PIN as for sign-file
+openssl pkey -in rsa.key -aes256 -passout pass:secret -out rsa.enc.key
+KBUILD_SIGN_PIN=secret "$ref" sha256 rsa.enc.key rsa.crt m1.ko ref.ko
+KBUILD_SIGN_PIN=secret ours sha256 rsa.enc.key rsa.crt m1.ko out.ko && cmp -s ref.ko out.ko &&
+	pass "encrypted key, KBUILD_SIGN_PIN" || fail "encrypted key"
+
 # -d and -p: the .p7s (sign-file writes MODULE.p7s even with DEST)
 for k in "" -k; do
 	cp m1.ko a.ko; cp m1.ko b.ko
@@ -226,6 +232,13 @@ hostile "lying trailer" lying.ko sha256 rsa.key rsa.crt lying.ko
 hostile "corrupt xz" corrupt.ko.xz sha256 rsa.key rsa.crt corrupt.ko.xz
 hostile "-k without key id" subjectKeyIdentifier -k sha256 rsa.key nokeyid.crt victim.ko
 hostile "garbage raw sig" garbage.pem -s garbage.pem sha256 rsa.crt victim.ko
+hostile "encrypted key, no PIN" rsa.enc.key sha256 rsa.enc.key rsa.crt victim.ko
+KBUILD_SIGN_PIN=wrong hostile "encrypted key, wrong PIN" rsa.enc.key sha256 rsa.enc.key rsa.crt victim.ko
+# Debian 12 has no pkcs11-provider: a pkcs11: key is refused with one message
+if ! [ -e "$(openssl version -m | sed -E 's/.*"(.*)"/\1/')/pkcs11.so" ]; then
+	hostile "pkcs11: without a provider" "pkcs11:token=t" sha256 "pkcs11:token=t;object=k" \
+		rsa.crt victim.ko
+fi
 hostile "DEST in missing dir" nodir/x.ko sha256 rsa.key rsa.crt victim.ko nodir/x.ko
 
 # usage: status 2 as sign-file
