@@ -4,9 +4,10 @@
  * each goes to an unnamed file in the output directory (O_TMPFILE; a named
  * temporary where the file system has none), is checked for write errors
  * and fsynced; only when all of them are safely on disk are they named and
- * renamed over the old ones (and the directory fsynced).  A full disk or an
- * unwritable directory leaves the old set untouched; a crash leaves at most
- * the temporaries of the naming, which the next run removes.
+ * renamed over the old ones (and the directory fsynced), by a child that a
+ * kill of depmod does not stop (rename-set.c).  A full disk or an unwritable
+ * directory leaves the old set untouched; a crash of the machine leaves at
+ * most the temporaries of the naming, which the next run removes.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -15,11 +16,13 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/internal.h"
 #include "depmod/depmod.h"
+#include "depmod/rename-set.h"
 #include "index/write.h"
 
 struct outfile {
@@ -635,23 +638,57 @@ static int make_dirs(const char *dir)
 	}
 }
 
-static int rename_all(struct mt_depmod_run *run, const char *dir, struct outfile *files,
-		      size_t n)
+/*
+ * The renames, all or none before a failure: run by mt_rename_set so that a
+ * kill of this process cannot stop them half-way.  @dfd is locked.
+ */
+static int rename_all(struct mt_depmod_run *run, int dfd, const char *dir,
+		      struct outfile *files, size_t n)
 {
+	char finals[F_COUNT][PATH_MAX];
+	const char *from[F_COUNT], *to[F_COUNT];
+	size_t failed = 0;
+	int err;
+
 	for (size_t i = 0; i < n; i++) {
-		char final[PATH_MAX];
-
-		snprintf(final, sizeof(final), "%s/%s", dir, files[i].name);
-		if (rename(files[i].tmp, final) < 0) {
-			int err = -errno;
-
-			mt_err(run->ctx, "could not rename %s to %s: %s\n", files[i].tmp, final,
-			       strerror(-err));
-			return err;
-		}
-		files[i].created = false;
+		snprintf(finals[i], sizeof(finals[i]), "%s/%s", dir, files[i].name);
+		from[i] = files[i].tmp;
+		to[i] = finals[i];
 	}
-	return 0;
+	err = mt_rename_set(dfd, from, to, n, &failed);
+	/* those renamed have no temporary left to remove */
+	for (size_t i = 0; i < ((err && failed < n) ? failed : n); i++)
+		files[i].created = false;
+	if (err && failed < n)
+		mt_err(run->ctx, "could not rename %s to %s: %s\n", from[failed], to[failed],
+		       strerror(-err));
+	else if (err)
+		mt_err(run->ctx, "could not sync directory %s: %s\n", dir, strerror(-err));
+	return err;
+}
+
+/*
+ * The directory is locked (flock) from the first temporary to the last
+ * rename: two depmods on one tree take turns instead of mixing their sets,
+ * and whoever takes the lock after a kill finds the renames finished.
+ */
+static int lock_dir(struct mt_depmod_run *run, const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (dfd < 0) {
+		int err = -errno;
+
+		mt_err(run->ctx, "could not open directory %s: %s\n", dir, strerror(-err));
+		return err;
+	}
+	while (flock(dfd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		/* a file system without locks: publish unlocked, as kmod does */
+		break;
+	}
+	return dfd;
 }
 
 static int publish(struct mt_depmod_run *run, const char *dir, struct outfile *files, size_t n)
@@ -662,24 +699,18 @@ static int publish(struct mt_depmod_run *run, const char *dir, struct outfile *f
 		mt_err(run->ctx, "could not create directory %s: %s\n", dir, strerror(-err));
 		return err;
 	}
+	dfd = lock_dir(run, dir);
+	if (dfd < 0)
+		return dfd;
 	remove_stale_temps(run, dir);
 	err = stage_all(run, dir, files, n);
 	/* all or nothing: the renames happen only once every file is on disk */
 	if (!err)
-		err = rename_all(run, dir, files, n);
+		err = rename_all(run, dfd, dir, files, n);
 	for (size_t i = 0; i < n; i++)
 		if (files[i].created)
 			unlink(files[i].tmp);
-	if (err)
-		return err;
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		if (fsync(dfd) < 0 && errno != EINVAL)
-			err = -errno;
-		close(dfd);
-	}
-	if (err)
-		mt_err(run->ctx, "could not sync directory %s: %s\n", dir, strerror(-err));
+	close(dfd);
 	return err;
 }
 

@@ -12,9 +12,12 @@
 # never touched.  Last, the fallbacks: a file system refusing O_TMPFILE, and
 # no way to link an unnamed file (no /proc, no capability).
 #
-# Our renames are all-or-nothing on errors, but a kill between the first and
-# the last of them (some tens of microseconds per run) would still leave a
-# mix: nothing makes twelve renames one.  The kills would then report it.
+# Nothing makes twelve renames one: ours run in a child that a kill of
+# depmod does not reach, holding a lock (flock) on the directory till the
+# last is done.  So after each kill the check first takes that lock; and a
+# kill made certain to fall between two renames (rename() held up by
+# refuse.so) must leave the new set, not a mix.  (kmod's depmod, run here,
+# shows its mixes.)
 #
 # Usage: depmod-kill.sh DEPMOD [KILLS]   (KILLS: 40 by default; $KILL_SEED
 # repeats a run's delays).  Any depmod: run on kmod's, it counts kmod's mixes.
@@ -119,6 +122,7 @@ for frac in $(awk -v n="$kills" -v seed="$seed" 'BEGIN { srand(seed)
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null	# no "Killed" line from the shell
 	rc=$?
+	flock "$dir" true	# renames a kill did not stop are finished
 	state=$(which_set)
 	left=$(temporaries "$dir" -newer "$work/marker" | wc -l)
 	case "$rc:$state" in
@@ -172,6 +176,7 @@ cat >"$work/refuse.c" <<'EOF'
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void note(const char *what)
@@ -228,6 +233,42 @@ int linkat(int ofd, const char *old, int nfd, const char *new, int flags)
 		real = (int (*)(int, const char *, int, const char *, int))dlsym(RTLD_NEXT, "linkat");
 	return real(ofd, old, nfd, new, flags);
 }
+
+/* PAUSE_RENAME=N: before the Nth rename, say "paused" and wait 3 seconds */
+static void maybe_pause(void)
+{
+	static int count;
+	const char *pause = getenv("PAUSE_RENAME");
+
+	if (pause && ++count == atoi(pause)) {
+		struct timespec t = { 3, 0 };
+
+		note("paused");
+		while (nanosleep(&t, &t) < 0 && errno == EINTR)
+			;
+	}
+}
+
+int rename(const char *old, const char *new)
+{
+	static int (*real)(const char *, const char *);
+
+	maybe_pause();
+	if (!real)
+		real = (int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+	return real(old, new);
+}
+
+/* kmod's depmod renames with renameat */
+int renameat(int ofd, const char *old, int nfd, const char *new)
+{
+	static int (*real)(int, const char *, int, const char *);
+
+	maybe_pause();
+	if (!real)
+		real = (int (*)(int, const char *, int, const char *))dlsym(RTLD_NEXT, "renameat");
+	return real(ofd, old, nfd, new);
+}
 EOF
 cc -shared -fPIC -o "$work/refuse.so" "$work/refuse.c" -ldl ||
 	{ fail "cannot build refuse.so"; finish; exit; }
@@ -250,4 +291,22 @@ for how in tmpfile:tmpfile "emptypath:linked through /proc" "emptypath proc:proc
 	check "refused $how: no temporary left" [ -z "$(temporaries "$small")" ]
 	for f in $files; do rm -f "$small/$f"; done
 done
+# a kill made certain to fall between two renames: the 4th is held up
+for f in $files; do cp "$work/old/$f" "$dir/$f"; done
+LD_PRELOAD=$work/refuse.so PAUSE_RENAME=4 ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 \
+	"$tool" "${opts[@]}" -b "$work/tree" "$ver" >/dev/null 2>&1 9>"$work/paused" &
+pid=$!
+for _ in $(seq 1200); do	# up to 2 minutes: a sanitized build is slow
+	grep -q paused "$work/paused" && break
+	sleep 0.1
+done
+check "the 4th rename is held up" grep -q paused "$work/paused"
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+rc=$?
+flock "$dir" true
+state=$(which_set)
+echo "killed between two renames: exit $rc, set: $state"
+check "killed between two renames: the new set" [ "$state" = new ]
+check "killed between two renames: no temporary left" [ -z "$(temporaries "$dir")" ]
 finish
