@@ -639,6 +639,30 @@ const char *modtool_verification_get_key_algo(const struct modtool_verification 
 const char *modtool_verification_get_reason(const struct modtool_verification *v);
 void modtool_verification_free(struct modtool_verification *v);
 
+/*
+ * Called for each module of a parallel run, in the order of the list, from
+ * the calling thread: @err is 0 and @v the verification (freed when the call
+ * returns), or the negative errno of a file that could not be read (already
+ * logged) and @v NULL.  A non-zero return stops the run and is returned.
+ */
+typedef int (*modtool_verify_fn)(void *data, const char *path, int err,
+				 const struct modtool_verification *v);
+/*
+ * Verify the @n module files @paths on @threads threads (0: one per online
+ * CPU), sharing @kr and logging through @ctx.  0, what @fn returned, or a
+ * negative errno.
+ */
+int modtool_keyring_verify_files(const struct modtool_keyring *kr, struct modtool_ctx *ctx,
+				 const char *const *paths, size_t n, unsigned int threads,
+				 modtool_verify_fn fn, void *data);
+/*
+ * The same for every module file (*.ko, *.ko.gz, *.ko.xz, *.ko.zst) under
+ * the directory @dir, in bytewise path order.
+ */
+int modtool_keyring_verify_tree(const struct modtool_keyring *kr, struct modtool_ctx *ctx,
+				const char *dir, unsigned int threads, modtool_verify_fn fn,
+				void *data);
+
 enum modtool_sign_flags {
 	/* Name the signer by subjectKeyIdentifier (sign-file -k), not issuer and serial. */
 	MODTOOL_SIGN_KEY_ID = 1 << 0,

@@ -3,6 +3,7 @@
 #ifndef MODTOOL_INTERNAL_H
 #define MODTOOL_INTERNAL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -76,12 +77,19 @@ static inline bool mt_in_bounds(uint64_t off, uint64_t len, uint64_t size)
 void *mt_grow(void *p, size_t *cap, size_t need, size_t elem);
 /* Append a copy of @s to the string vector *@v of *@n entries. */
 int mt_strv_push(char ***v, size_t *n, size_t *cap, const char *s);
+/* Free the @n strings of @v and @v. */
+void mt_strv_free(char **v, size_t n);
 
 /*
  * Read from @fd until @len bytes, end of file or an error (EINTR retried):
  * *@got says how many arrived either way; 0 or the error's -errno.
  */
 int mt_read_full(int fd, void *buf, size_t len, size_t *got);
+/*
+ * fdopendir(@dfd) for walking the directory @path; on failure @dfd is closed,
+ * the error logged naming @path, and NULL returned with *@err set.
+ */
+DIR *mt_opendir_fd(const struct modtool_ctx *ctx, int dfd, const char *path, int *err);
 
 /*
  * Is -@err a failure of this machine rather than of the file being read (a

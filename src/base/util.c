@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Small helpers shared by several concerns. */
+#include <dirent.h>
 #include <unistd.h>
 
 #include "base/internal.h"
@@ -48,6 +49,25 @@ int mt_strv_push(char ***v, size_t *n, size_t *cap, const char *s)
 		return -ENOMEM;
 	(*n)++;
 	return 0;
+}
+
+void mt_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+DIR *mt_opendir_fd(const struct modtool_ctx *ctx, int dfd, const char *path, int *err)
+{
+	DIR *d = fdopendir(dfd);
+
+	if (d)
+		return d;
+	*err = -errno;
+	close(dfd);
+	mt_err(ctx, "%s: %s\n", path, strerror(-*err));
+	return NULL;
 }
 
 int mt_read_full(int fd, void *buf, size_t len, size_t *got)

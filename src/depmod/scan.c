@@ -18,19 +18,7 @@
 
 #include "base/internal.h"
 #include "depmod/depmod.h"
-
-static const char *const module_exts[] = { ".ko", ".ko.gz", ".ko.xz", ".ko.zst" };
-
-static bool is_module_name(const char *name, size_t len)
-{
-	for (size_t i = 0; i < sizeof(module_exts) / sizeof(module_exts[0]); i++) {
-		size_t el = strlen(module_exts[i]);
-
-		if (len > el && mt_streq(name + len - el, module_exts[i]))
-			return true;
-	}
-	return false;
-}
+#include "module/tree.h"
 
 /* The kernel's name of a module file: basename up to the first '.', '-' -> '_'. */
 static char *modname_of(const char *path)
@@ -117,16 +105,12 @@ static int env_err(int err)
 /* Walk @path (open as @dfd, consumed) and collect every module file. */
 static int walk(struct mt_depmod_run *run, int dfd, char *path, size_t len, unsigned int depth)
 {
-	DIR *d = fdopendir(dfd);
 	struct dirent *de;
 	int err = 0;
+	DIR *d = mt_opendir_fd(run->ctx, dfd, path, &err);
 
-	if (!d) {
-		err = -errno;
-		close(dfd);
-		mt_err(run->ctx, "%s: %s\n", path, strerror(-err));
+	if (!d)
 		return env_err(err);
-	}
 	while (!err && (errno = 0, de = readdir(d))) {
 		size_t nl = strlen(de->d_name);
 		struct stat st;
@@ -138,7 +122,7 @@ static int walk(struct mt_depmod_run *run, int dfd, char *path, size_t len, unsi
 			continue;
 		}
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN && de->d_type != DT_LNK &&
-		    !(de->d_type == DT_REG && is_module_name(de->d_name, nl)))
+		    !(de->d_type == DT_REG && mt_is_module_file_name(de->d_name, nl)))
 			continue;
 		if (fstatat(dirfd(d), de->d_name, &st, 0) < 0) {
 			err = env_err(-errno);
@@ -156,7 +140,7 @@ static int walk(struct mt_depmod_run *run, int dfd, char *path, size_t len, unsi
 				err = env_err(-errno);
 				mt_err(run->ctx, "%s: %s\n", path, strerror(errno));
 			}
-		} else if (S_ISREG(st.st_mode) && is_module_name(de->d_name, nl)) {
+		} else if (S_ISREG(st.st_mode) && mt_is_module_file_name(de->d_name, nl)) {
 			err = add_module(run, path, &st);
 		}
 		path[len] = 0;
@@ -329,15 +313,9 @@ int mt_depmod_add_file(struct mt_depmod_run *run, const char *path)
  */
 static size_t uncompressed_len(const char *relpath)
 {
-	size_t len = strlen(relpath);
+	size_t len = strlen(relpath), ext = mt_module_file_ext_len(relpath, len);
 
-	for (size_t i = 1; i < sizeof(module_exts) / sizeof(module_exts[0]); i++) {
-		size_t el = strlen(module_exts[i]);
-
-		if (len > el && mt_streq(relpath + len - el, module_exts[i]))
-			return len - el + 3;
-	}
-	return len;
+	return ext ? len - ext + 3 : len;
 }
 
 static int uncompressed_cmp(const char *a, size_t al, const char *b, size_t bl)
@@ -484,7 +462,7 @@ static int newer_walk(int dfd, time_t mtime, unsigned int depth)
 
 			if (fd >= 0)
 				r = newer_walk(fd, mtime, depth + 1);
-		} else if (S_ISREG(st.st_mode) && is_module_name(de->d_name, strlen(de->d_name))) {
+		} else if (S_ISREG(st.st_mode) && mt_is_module_file_name(de->d_name, strlen(de->d_name))) {
 			r = st.st_mtime <= mtime;
 		}
 	}
