@@ -10,7 +10,8 @@ struct mt_libcrypto mt_libcrypto;
 
 /* In the order of struct mt_libcrypto's members. */
 static const char *const names[] = {
-	"BIO_new_mem_buf", "BIO_free", "PEM_read_bio_X509", "d2i_X509", "X509_free",
+	"BIO_new_mem_buf", "BIO_free", "BIO_new", "BIO_f_buffer", "BIO_push",
+	"BIO_free_all", "PEM_read_bio_X509", "d2i_X509", "X509_free",
 	"X509_get_subject_name", "X509_NAME_get_index_by_NID", "X509_NAME_get_entry",
 	"X509_NAME_ENTRY_get_data", "X509_NAME_oneline", "X509_get0_subject_key_id",
 	"X509_get0_pubkey", "ASN1_STRING_get0_data", "ASN1_STRING_length",

@@ -24,6 +24,10 @@
 struct mt_libcrypto {
 	typeof(&BIO_new_mem_buf) BIO_new_mem_buf;
 	typeof(&BIO_free) BIO_free;
+	typeof(&BIO_new) BIO_new;
+	typeof(&BIO_f_buffer) BIO_f_buffer;
+	typeof(&BIO_push) BIO_push;
+	typeof(&BIO_free_all) BIO_free_all;
 	typeof(&PEM_read_bio_X509) PEM_read_bio_X509;
 	typeof(&d2i_X509) d2i_X509;
 	typeof(&X509_free) X509_free;

@@ -8,7 +8,7 @@
 # generated into the work directory, never committed.
 #
 # Usage: run-fuzzers.sh [SECONDS] [TARGET...]
-#   TARGETS: module index config signature kernel-image (default: all)
+#   TARGETS: module index config signature kernel-image verify (default: all)
 #   FUZZ_WORK   work directory (default /tmp/modtool-fuzz): binaries in bin/,
 #               seeds in seeds/TARGET, the growing corpus in corpus/TARGET,
 #               crashes in crashes/TARGET, logs in logs/TARGET.log
@@ -22,7 +22,7 @@ export LC_ALL=C
 
 secs=${1:-60}
 shift || true
-targets=${*:-module index config signature kernel-image}
+targets=${*:-module index config signature kernel-image verify}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../src" && pwd)
 work=${FUZZ_WORK:-/tmp/modtool-fuzz}
@@ -161,6 +161,49 @@ seeds_signature() {
 # small vmlinux and bzImage files in every payload format, good and hostile
 seeds_kernel-image() {
 	python3 "$here/make-kernel-image-seeds.py" "$work/seeds/kernel-image"
+}
+
+# [be16 length][certificate][module]: certificates of test keys (RSA, and
+# ECDSA P-384 as Debian's 6.12), PEM and DER, each with the first 2 KiB of
+# real modules signed by it, by another key, or not at all.
+seeds_verify() {
+	local d=$work/seeds/verify tr t f b k c m
+	tr=$(trees) || return 1
+	mkdir -p "$d"
+	t=$(mktemp -d)
+	for k in a b; do
+		openssl req -new -nodes -batch -x509 -subj /CN=fuzz-$k -newkey rsa:2048 \
+			-keyout "$t/$k.key" -out "$t/$k.pem" 2>/dev/null || return 1
+	done
+	openssl req -new -nodes -batch -x509 -subj /CN=fuzz-ec -newkey ec \
+		-pkeyopt ec_paramgen_curve:P-384 -keyout "$t/c.key" -out "$t/c.pem" 2>/dev/null
+	openssl x509 -in "$t/a.pem" -outform DER -out "$t/a.der"
+	for f in $(seed_modules "$tr" | grep '\.ko$' | head -n 3); do
+		b=$(basename "$f" .ko)
+		# the module's first 2 KiB, unsigned, stands for the module
+		head -c 2048 "$f" > "$t/$b.raw"
+		for k in a b c; do
+			openssl cms -sign -binary -noattr -nocerts -nosmimecap -outform DER -md sha256 \
+				-signer "$t/$k.pem" -inkey "$t/$k.key" -in "$t/$b.raw" -out "$t/$b.$k.p7s" ||
+				return 1
+			python3 - "$t/$b.raw" "$t/$b.$k.p7s" "$t/$b.$k.ko" <<'PY'
+import struct, sys
+raw, sig = open(sys.argv[1], 'rb').read(), open(sys.argv[2], 'rb').read()
+info = bytes([0, 0, 2, 0, 0, 0, 0, 0]) + struct.pack('>I', len(sig))
+open(sys.argv[3], 'wb').write(raw + sig + info + b'~Module signature appended~\n')
+PY
+		done
+		for c in a.pem a.der c.pem; do
+			for m in "$b.a.ko" "$b.b.ko" "$b.c.ko" "$b.raw"; do
+				python3 - "$t/$c" "$t/$m" "$d/$c-$m" <<'PY'
+import struct, sys
+cert, mod = open(sys.argv[1], 'rb').read(), open(sys.argv[2], 'rb').read()
+open(sys.argv[3], 'wb').write(struct.pack('>H', len(cert)) + cert + mod)
+PY
+			done
+		done
+	done
+	rm -rf "$t"
 }
 
 # From libFuzzer's last status line, "#N DONE cov: C ft: F corp: ... exec/s: E"
