@@ -255,6 +255,22 @@ static void damage(const char *from, const char *to, long offset, uint8_t xor)
 	free(p);
 }
 
+/* The offset of the last byte of the first sha256 OID after the module: the digest set's. */
+static long digest_set_oid_end(const char *module)
+{
+	static const uint8_t sha256_oid[] = { 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
+					      0x04, 0x02, 0x01 };
+	size_t size;
+	uint8_t *p = read_file(in_dir(module), &size);
+	uint8_t *at = memmem(p + elf_size, size - elf_size, sha256_oid, sizeof(sha256_oid));
+	long off;
+
+	assert_non_null(at);
+	off = (long)(at - p) + (long)sizeof(sha256_oid) - 1;
+	free(p);
+	return off;
+}
+
 static void test_tampered(void **state)
 {
 	static const char *const certs[] = { "rsa.crt", NULL };
@@ -277,6 +293,13 @@ static void test_tampered(void **state)
 	assert_int_equal(verdict_of(fx, "magic.ko", NULL), MODTOOL_VERDICT_UNSIGNED);
 	damage("good.ko", "x509.ko", trailer + 2, 0x03);	/* id_type 1: not PKCS#7 */
 	assert_int_equal(verdict_of(fx, "x509.ko", NULL), MODTOOL_VERDICT_UNSUPPORTED);
+	/*
+	 * SignedData's digest set naming no digest libcrypto has, the signer's
+	 * own still sha256: CMS_verify() fails setting up (and OpenSSL 3.0
+	 * leaked there, which valgrind would see)
+	 */
+	damage("good.ko", "digestset.ko", digest_set_oid_end("good.ko"), 0x70);
+	assert_int_equal(verdict_of(fx, "digestset.ko", NULL), MODTOOL_VERDICT_BAD_SIGNATURE);
 	fixture_free(fx);
 }
 
