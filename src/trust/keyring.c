@@ -228,7 +228,7 @@ static int add_dir(struct modtool_keyring *kr, const char *dir, int dfd)
 		if (err < 0 || names[i]->d_name[0] == '.')
 			goto next;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		fd = openat(dfd, names[i]->d_name, O_RDONLY | O_CLOEXEC);
+		fd = openat(dfd, names[i]->d_name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0) {
 			err = -errno;
 			mt_err(kr->ctx, "%s: %s\n", path, strerror(-err));
@@ -257,7 +257,7 @@ MT_EXPORT int modtool_keyring_add_path(struct modtool_keyring *kr, const char *p
 
 	if (!kr || !path)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		err = -errno;
 		mt_err(kr->ctx, "%s: %s\n", path, strerror(-err));

@@ -21,7 +21,7 @@ int mt_sign_read_small_file(struct modtool_ctx *ctx, const char *path, const cha
 	size_t got = 0;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = -errno;
 		mt_err(ctx, "%s: cannot open the %s: %s\n", path, what, strerror(-err));

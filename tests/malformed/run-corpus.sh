@@ -355,5 +355,54 @@ EOF2
 	fi
 fi
 
+# ---------------------------------------------------------------------------
+# modtool verify: every module file of the corpus against the certificates of
+# the real kernels (a verdict is a status of 10 to 15, not a failure of the
+# tool); broken certificate files (make-cert-corpus.py) and kernel images.
+if [ -x "$BUILD/tools/modtool" ] && [ -x "$BUILD/tests/image-certs" ]; then
+	V=$BUILD/tools/modtool
+	trees=$("$here/../fetch-trees.sh")
+	mkdir -p "$WORK/certs"
+	for t in 6.1 6.12; do
+		mkdir -p "$WORK/certs-$t"
+		"$BUILD/tests/image-certs" "$trees/$t"/boot/vmlinuz-* "$WORK/certs-$t" > /dev/null &&
+			cp "$WORK/certs-$t/cert-0.der" "$WORK/certs/$t.der"
+	done
+	python3 "$here/make-cert-corpus.py" "$WORK/certs/6.1.der" "$WORK/certcorpus"
+	# verdict-ok CMD...: the tool's status, a verdict (10-15) counted as 0
+	cat > "$WORK/verdict-ok.sh" <<'EOF2'
+#!/bin/sh
+"$@"
+rc=$?
+[ $rc -ge 10 ] && [ $rc -le 15 ] && exit 0
+exit $rc
+EOF2
+	chmod +x "$WORK/verdict-ok.sh"
+	good=$(manifest | awk '$2 == "ok" { print $1; exit }')
+	{
+		manifest | while read -r path mi dm what; do
+			echo "verify $(echo "$path" | tr / _) any $(basename "$path") - $WORK/verdict-ok.sh $V verify --cert $WORK/certs $CORPUS/$path"
+		done
+		for f in "$CORPUS"/special/*; do
+			# (an empty file is "unsigned", a verdict; the others are unreadable)
+			echo "verify special_$(basename "$f") any $(basename "$f") - $WORK/verdict-ok.sh $V verify --cert $WORK/certs $f"
+		done
+		while read -r name expect; do
+			echo "verify cert-$name $expect $name - $WORK/verdict-ok.sh $V verify --cert $WORK/certcorpus/$name $CORPUS/$good"
+		done < "$WORK/certcorpus/MANIFEST"
+		for f in "$CORPUS"/special/*; do
+			echo "verify cert-special_$(basename "$f") fail $(basename "$f") - $V verify --cert $f $CORPUS/$good"
+			echo "verify image-special_$(basename "$f") fail $(basename "$f") - $V verify --kernel $f $CORPUS/$good"
+		done
+		while read -r name expect; do
+			echo "verify image-$name fail $name - $V verify --kernel $WORK/certcorpus/$name $CORPUS/$good"
+		done < "$WORK/certcorpus/MANIFEST"
+	} > "$WORK/verify.cases"
+	run_cases "$WORK/verify.cases"
+	tally verify
+else
+	echo "verify: not built (no $BUILD/tools/modtool or $BUILD/tests/image-certs): not run, not counted"
+fi
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
