@@ -51,30 +51,8 @@ open(p, 'wb').write(d)
 PY
 }
 
-# signature part FILE: the trailer's pieces, as the kernel reads them
-sig_tool() {
-	python3 - "$@" <<'PY'
-import struct, sys
-op, p = sys.argv[1], sys.argv[2]
-d = open(p, 'rb').read()
-magic = b'~Module signature appended~\n'
-assert d.endswith(magic)
-info = d[-len(magic) - 12:-len(magic)]
-sig_len = struct.unpack('>I', info[8:])[0]
-end = len(d) - len(magic) - 12
-start = end - sig_len
-if op == 'strip':            # the module's own bytes: unsigned
-    open(p, 'wb').write(d[:start])
-elif op == 'cut':            # the PKCS#7 blob 16 bytes short, the trailer told so
-    info = info[:8] + struct.pack('>I', sig_len - 16)
-    open(p, 'wb').write(d[:end - 16] + info + magic)
-elif op == 'content':        # the signed bytes and the blob, for openssl
-    open(sys.argv[3], 'wb').write(d[:start])
-    open(sys.argv[4], 'wb').write(d[start:end])
-elif op == 'value':          # an offset inside the signature value (the blob's tail)
-    print(end - 8)
-PY
-}
+# the trailer's pieces, as the kernel reads them (tests/tools/modsig.py)
+sig_tool() { python3 "$here/modsig.py" "$@"; }
 
 # damaged TAG MODULE KIND: a copy of MODULE damaged as KIND, compressed as it was
 damaged() {
@@ -106,7 +84,7 @@ damaged() {
 openssl_agrees() {
 	local mod=$1 cert=$2 want=$3 raw=$work/oss.ko got
 	case $mod in *.xz) xz -dc "$mod" > "$raw" ;; *) cp "$mod" "$raw" ;; esac
-	sig_tool content "$raw" "$work/oss.data" "$work/oss.p7s"
+	sig_tool split "$raw" "$work/oss.data" "$work/oss.p7s"
 	if openssl cms -verify -binary -inform DER -in "$work/oss.p7s" -content "$work/oss.data" \
 		-certfile "$cert" -nointern -noverify -out /dev/null 2> /dev/null; then
 		got=ok
