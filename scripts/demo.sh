@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Set everything up, build, show modinfo reading real Debian 12 kernel modules
-# (a plain signed .ko of 6.1 and an .ko.xz of 6.12) beside Debian's kmod, then
-# boot Debian's 6.12 kernel in qemu and load, list and remove real modules.
+# (a plain signed .ko of 6.1 and an .ko.xz of 6.12) beside Debian's kmod, check
+# the 6.1 tree's signatures against its kernel's key, then boot Debian's 6.12
+# kernel in qemu and load, list and remove real modules.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
@@ -22,5 +23,17 @@ for tree in "$trees"/6.1 "$trees"/6.12; do
 	cmp "$ours" "$theirs" && echo "identical ($(wc -c <"$ours") bytes)"
 	rm -f "$ours" "$theirs"
 done
+# modtool verify: each tree against the key built into its own vmlinuz
+modtool="$top/build/tools/modtool"
+tree=$trees/6.1 kver=$(ls "$trees/6.1/lib/modules")
+echo "== modtool verify --all: every module of the 6.1 tree against its vmlinuz's key"
+"$modtool" verify -b "$tree" -k "$kver" --all -q && echo "(exit 0: all valid)"
+echo "== one module, and a copy with one byte of its code changed"
+"$modtool" verify -b "$tree" -k "$kver" e1000e
+copy=$(mktemp --suffix=.ko)
+cp "$(find "$tree/lib/modules" -name e1000e.ko)" "$copy"
+printf '\001' | dd of="$copy" bs=1 seek=4096 conv=notrunc status=none
+"$modtool" verify -b "$tree" -k "$kver" "$copy" || echo "(exit $?: bad signature)"
+rm -f "$copy"
 echo "== booting Debian's 6.12 kernel in qemu (software emulation: about 20 seconds)"
 "$top/tests/vm/run-vm.sh" --demo "$top" "$top/build"

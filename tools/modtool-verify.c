@@ -172,6 +172,12 @@ static int build_keyring(const struct verify_opts *o, struct modtool_ctx *ctx,
 		if (snprintf(image, sizeof(image), "%s/boot/vmlinuz-%s", o->root ? o->root : "",
 			     kver) >= (int)sizeof(image))
 			return -ENAMETOOLONG;
+		if (access(image, R_OK) < 0) {
+			err = -errno;
+			tool_error("%s: %s: give the trusted certificates with --cert or --kernel\n",
+				   image, strerror(-err));
+			return err;
+		}
 		err = modtool_keyring_add_kernel_image(kr, image);
 	}
 	if (err < 0)

@@ -20,7 +20,8 @@ static const char *const names[] = {
 	"CMS_SignerInfo_get0_signer_id", "CMS_signed_get_attr_count", "CMS_get0_type",
 	"CMS_get0_eContentType", "CMS_verify", "X509_ALGOR_get0", "OBJ_obj2nid", "OBJ_nid2sn",
 	"OPENSSL_sk_new_null", "OPENSSL_sk_push", "OPENSSL_sk_num", "OPENSSL_sk_value",
-	"OPENSSL_sk_free", "ERR_get_error", "ERR_error_string_n", "ERR_clear_error",
+	"OPENSSL_sk_free", "ERR_get_error", "ERR_error_string_n", "ERR_reason_error_string",
+	"ERR_clear_error",
 	"ERR_peek_last_error",
 };
 _Static_assert(sizeof(names) / sizeof(names[0]) == sizeof(struct mt_libcrypto) / sizeof(void *),
@@ -40,11 +41,15 @@ int mt_libcrypto_load(const char **why)
 const char *mt_libcrypto_reason(char *buf, size_t size, const char *fallback)
 {
 	unsigned long e, last = 0;
+	const char *reason;
 
 	while ((e = mt_libcrypto.ERR_get_error()))
 		last = e;
 	if (!last)
 		return fallback;
+	reason = mt_libcrypto.ERR_reason_error_string(last);
+	if (reason)
+		return reason;
 	mt_libcrypto.ERR_error_string_n(last, buf, size);
 	return buf;
 }

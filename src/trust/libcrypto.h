@@ -61,6 +61,7 @@ struct mt_libcrypto {
 	typeof(&OPENSSL_sk_free) sk_free;
 	typeof(&ERR_get_error) ERR_get_error;
 	typeof(&ERR_error_string_n) ERR_error_string_n;
+	typeof(&ERR_reason_error_string) ERR_reason_error_string;
 	typeof(&ERR_clear_error) ERR_clear_error;
 	typeof(&ERR_peek_last_error) ERR_peek_last_error;
 };
@@ -76,7 +77,8 @@ int mt_libcrypto_load(const char **why);
 
 #if ENABLE_LIBCRYPTO
 /*
- * The last reason OpenSSL's error queue holds, written into @buf, or
+ * The last reason OpenSSL's error queue holds (its words, as "content verify
+ * error", else its code written into @buf), or
  * @fallback when it holds none.  The queue (per thread) is emptied.
  */
 const char *mt_libcrypto_reason(char *buf, size_t size, const char *fallback);
