@@ -148,6 +148,16 @@ xz --robot --list s.ko.xz | grep -q -P '^file\t.*\tCRC32\t' && pass "xz: CRC32 c
 	fail "xz check: $checks"
 gzip -lv s.ko.gz >/dev/null && pass "gz: valid" || fail "gz"
 
+# --- both signers' output verifies: modtool verify against the certificate --
+# (sign-file's plain modules, ours plain and signed inside each compression)
+for f in ref.ko out.ko s.ko.gz s.ko.xz s.ko.zst; do
+	"$modtool" verify --cert rsa.crt "$f" > out.txt && grep -q ": valid: signed by modtool test RSA" out.txt &&
+		pass "verify $f: valid" || fail "verify $f: $(cat out.txt)"
+done
+rc=0
+"$modtool" verify --cert other.crt ref.ko > out.txt || rc=$?
+[ $rc = 13 ] && pass "verify against another key: unknown-key" || fail "other key: $(cat out.txt)"
+
 # --- ECDSA: not deterministic; verifies and has sign-file's structure -----
 shape() {	# the DER's structure: depth, tag and objects, no lengths or values
 	openssl asn1parse -inform DER -in "$1" |
@@ -169,6 +179,8 @@ for h in sha256 sha384 sha3-256; do
 	openssl cms -verify -binary -inform DER -in ours.p7s -content m1.ko -certfile ec.crt \
 		-nointern -noverify -out /dev/null 2>/dev/null && pass "ecdsa $h verifies" ||
 		fail "ecdsa $h does not verify"
+	"$modtool" verify --cert ec.crt ec.ko > /dev/null && pass "ecdsa $h: modtool verify: valid" ||
+		fail "ecdsa $h: modtool verify"
 	[ "$(shape ours.p7s)" = "$(shape ref.p7s)" ] && pass "ecdsa $h structure" ||
 		fail "ecdsa $h: structure differs"
 	# the appended one is the .p7s's kind: same structure, same trailer
