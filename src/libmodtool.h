@@ -224,6 +224,58 @@ int modtool_loaded_get_refcount(const struct modtool_loaded *list, size_t i);
 const char *modtool_loaded_get_holders(const struct modtool_loaded *list, size_t i);
 void modtool_loaded_free(struct modtool_loaded *list);
 
+/* ---- the kernel's security state (kernel/status.c): modtool status ---- */
+
+/* The taint bits known here: 0 (P) to 19 (J); a set bit past them is unknown. */
+#define MODTOOL_TAINT_BITS 20
+/*
+ * Taint bit @bit's letter ('P'...), name ("PROPRIETARY_MODULE") and what
+ * sets it, one line: 0, or -ENOENT for a bit not known here.
+ */
+int modtool_taint_flag(unsigned int bit, char *letter, const char **name, const char **meaning);
+/* The bit of taint letter @letter, or -ENOENT. */
+int modtool_taint_bit_of(char letter);
+
+/*
+ * A snapshot of what decides module loading: /proc/sys/kernel/tainted and
+ * modules_disabled, sig_enforce, the lockdown level, LoadPin, IPE, the taint
+ * letters of each loaded module, the keys on the trusted keyrings, modules
+ * that /proc/modules and /sys/module disagree about.  A file the kernel does
+ * not have reads as unknown (-1 or NULL), never as "off".
+ */
+struct modtool_status;
+int modtool_status_read(struct modtool_ctx *ctx, struct modtool_status **st);
+void modtool_status_free(struct modtool_status *st);
+/* /proc/sys/kernel/tainted, or -1. */
+long long modtool_status_get_taint(const struct modtool_status *st);
+/* 0, 1, or -1 unknown. */
+int modtool_status_get_modules_disabled(const struct modtool_status *st);
+int modtool_status_get_sig_enforce(const struct modtool_status *st);
+/* LoadPin's enforce: 0, 1, or -1 when LoadPin is not there. */
+int modtool_status_get_loadpin(const struct modtool_status *st);
+/* "none", "integrity", "confidentiality", or NULL (no lockdown LSM or securityfs). */
+const char *modtool_status_get_lockdown(const struct modtool_status *st);
+/* 1 when IPE is there (its active policy in *@policy, NULL for none), else 0. */
+int modtool_status_get_ipe(const struct modtool_status *st, const char **policy);
+
+enum modtool_status_list {
+	MODTOOL_STATUS_MODULES,	/* each loaded module; second: its taint letters ("" none) */
+	MODTOOL_STATUS_HIDDEN,	/* a module on one side only; second: "/sys/module only"... */
+	MODTOOL_STATUS_KEYS,	/* a trusted keyring's name; second: one key of it */
+};
+size_t modtool_status_count(const struct modtool_status *st, enum modtool_status_list which);
+const char *modtool_status_get(const struct modtool_status *st, enum modtool_status_list which,
+			       size_t i, const char **second);
+
+enum modtool_status_checks {
+	MODTOOL_STATUS_CHECKED_SYSFS = 1 << 0,	/* /sys/module was compared with /proc/modules */
+	MODTOOL_STATUS_CHECKED_KEYS = 1 << 1,	/* /proc/keys was read */
+	MODTOOL_STATUS_PROC_MODULES_DAMAGED = 1 << 2,	/* a line of /proc/modules was unreadable */
+};
+int modtool_status_get_checks(const struct modtool_status *st);
+/* Could this process load a module now?  *@why says why not, or under what rule. */
+bool modtool_status_load_allowed(const struct modtool_status *st, const char **why);
+
 /* ---- configuration and resolution (config/, resolve/) --------- */
 
 /*

@@ -18,6 +18,7 @@ static const struct {
 } subcommands[] = {
 	{ "verify", modtool_verify_main, "check modules' signatures against trusted certificates" },
 	{ "sign", modtool_sign_main, "sign modules (scripts/sign-file's command line)" },
+	{ "status", modtool_status_main, "the kernel's taint, module signing and lockdown state" },
 };
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 

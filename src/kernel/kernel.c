@@ -18,6 +18,7 @@
 #include "index/index.h"
 #include "module/file.h"
 #include "module/module.h"
+#include "kernel/sysfs.h"
 
 /* The kernel's finit_module() flags (<linux/module.h>; the last from 6.4). */
 #define KERNEL_IGNORE_MODVERSIONS 1
@@ -28,9 +29,6 @@
 #define XZ_STREAM_HEADER_CHECK 7
 #define XZ_CHECK_NONE 0
 #define XZ_CHECK_CRC32 1
-
-/* /proc/modules of a machine with very many modules is well under this. */
-#define PROC_MODULES_MAX ((size_t)64 << 20)
 
 MT_EXPORT int modtool_ctx_set_sysroot(struct modtool_ctx *ctx, const char *sysroot)
 {
@@ -48,56 +46,6 @@ MT_EXPORT int modtool_ctx_set_sysroot(struct modtool_ctx *ctx, const char *sysro
 	return 0;
 }
 
-/* @buf = sysroot + the formatted path ("/sys/module/..."). */
-static int MT_PRINTF(4, 5) sys_path(const struct modtool_ctx *ctx, char *buf, size_t size,
-				    const char *format, ...)
-{
-	const char *root = ctx->sysroot ? ctx->sysroot : "";
-	size_t len = strlen(root);
-	va_list args;
-	int n;
-
-	if (len >= size)
-		return -ENAMETOOLONG;
-	memcpy(buf, root, len);
-	va_start(args, format);
-	n = vsnprintf(buf + len, size - len, format, args);
-	va_end(args);
-	if (n < 0 || (size_t)n >= size - len)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-/* Read a small attribute file at @dfd/@name into @buf (NUL-terminated). */
-static int read_attr(int dfd, const char *name, char *buf, size_t size)
-{
-	size_t done;
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err;
-
-	if (fd < 0)
-		return -errno;
-	err = mt_read_full(fd, buf, size - 1, &done);
-	close(fd);
-	if (err < 0)
-		return err;
-	buf[done] = '\0';
-	return (int)done;
-}
-
-static int read_attr_long(int dfd, const char *name, long *value)
-{
-	char buf[32], *end;
-	int err = read_attr(dfd, name, buf, sizeof(buf));
-
-	if (err < 0)
-		return err;
-	errno = 0;
-	*value = strtol(buf, &end, 10);
-	if (end == buf || errno || (*end && *end != '\n'))
-		return -EINVAL;
-	return 0;
-}
-
 /* Open /sys/module/@name (normalized) as a directory. */
 static int open_module_dir(struct modtool_ctx *ctx, const char *name)
 {
@@ -108,7 +56,7 @@ static int open_module_dir(struct modtool_ctx *ctx, const char *name)
 	if (err == 0 && (strchr(norm, '/') || mt_streq(norm, ".") || mt_streq(norm, "..") || !*norm))
 		err = -ENOENT;
 	if (err == 0)
-		err = sys_path(ctx, path, sizeof(path), "/sys/module/%s", norm);
+		err = mt_sys_path(ctx, path, sizeof(path), "/sys/module/%s", norm);
 	if (err < 0)
 		return err;
 	err = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -128,9 +76,9 @@ static bool kernel_decompresses(struct modtool_ctx *ctx, enum mt_compression c)
 	const char *name = mt_compression_name(c);
 	char buf[32], path[PATH_MAX];
 
-	if (!name || sys_path(ctx, path, sizeof(path), "/sys/module/compression") < 0)
+	if (!name || mt_sys_path(ctx, path, sizeof(path), "/sys/module/compression") < 0)
 		return false;
-	if (read_attr(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+	if (mt_read_attr(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
 		return false;
 	buf[strcspn(buf, "\n")] = '\0';
 	return mt_streq(buf, name);
@@ -295,7 +243,6 @@ static bool in_builtin_index(struct modtool_ctx *ctx, const char *name)
 	return idx && mt_index_lookup(idx, name, &v) == 1;
 }
 
-static int read_proc_modules(struct modtool_ctx *ctx, char **text, size_t *len);
 
 /* Does /proc/modules list @name (in any state)? */
 static bool proc_modules_lists(struct modtool_ctx *ctx, const char *name)
@@ -304,7 +251,7 @@ static bool proc_modules_lists(struct modtool_ctx *ctx, const char *name)
 	char *text, *line;
 	bool found = false;
 
-	if (read_proc_modules(ctx, &text, &len) < 0)
+	if (mt_read_proc_modules(ctx, &text, &len) < 0)
 		return false;
 	for (line = text; line && *line && !found; ) {
 		char *next = strchr(line, '\n');
@@ -342,7 +289,7 @@ MT_EXPORT int modtool_module_get_state(struct modtool_ctx *ctx, const char *name
 	dfd = open_module_dir(ctx, norm);
 	if (dfd < 0)
 		return dfd == -ENOENT ? MODTOOL_STATE_NOT_LOADED : dfd;
-	err = read_attr(dfd, "initstate", buf, sizeof(buf));
+	err = mt_read_attr(dfd, "initstate", buf, sizeof(buf));
 	close(dfd);
 	if (err >= 0) {
 		err = state_from_text(buf);
@@ -370,7 +317,7 @@ MT_EXPORT int modtool_module_get_refcount(struct modtool_ctx *ctx, const char *n
 	dfd = open_module_dir(ctx, name);
 	if (dfd < 0)
 		return dfd;
-	err = read_attr_long(dfd, "refcnt", &value);
+	err = mt_read_attr_long(dfd, "refcnt", &value);
 	close(dfd);
 	if (err < 0)
 		return err;
@@ -393,53 +340,6 @@ struct modtool_loaded {
 	size_t count;
 	size_t capacity;
 };
-
-/* All of /proc/modules, NUL-terminated: it changes between reads of parts. */
-static int read_proc_modules(struct modtool_ctx *ctx, char **textp, size_t *lenp)
-{
-	size_t len = 0, cap = 16384;
-	char path[PATH_MAX], *text = NULL;
-	int fd, err = sys_path(ctx, path, sizeof(path), "/proc/modules");
-
-	if (err < 0)
-		return err;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n;
-
-		if (!text || len + 1 >= cap) {
-			char *p;
-
-			if (text)
-				cap *= 2;
-			p = cap > PROC_MODULES_MAX ? NULL : realloc(text, cap);
-			if (!p) {
-				err = cap > PROC_MODULES_MAX ? -EFBIG : -ENOMEM;
-				break;
-			}
-			text = p;
-		}
-		n = read(fd, text + len, cap - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = -errno;
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	if (err < 0) {
-		free(text);
-		return err;
-	}
-	text[len] = '\0';
-	*textp = text;
-	*lenp = len;
-	return 0;
-}
 
 static int loaded_add(struct modtool_loaded *list, struct loaded_entry *e)
 {
@@ -550,11 +450,11 @@ static int refresh_from_sysfs(struct modtool_ctx *ctx, struct loaded_entry *e)
 	dfd = open_module_dir(ctx, e->name);
 	if (dfd < 0)
 		return dfd;
-	err = read_attr(dfd, "initstate", buf, sizeof(buf));
-	if (err >= 0 && read_attr_long(dfd, "refcnt", &value) == 0 && value >= 0 &&
+	err = mt_read_attr(dfd, "initstate", buf, sizeof(buf));
+	if (err >= 0 && mt_read_attr_long(dfd, "refcnt", &value) == 0 && value >= 0 &&
 	    value <= INT_MAX)
 		e->refcount = (int)value;
-	if (err >= 0 && read_attr_long(dfd, "coresize", &value) == 0 && value >= 0)
+	if (err >= 0 && mt_read_attr_long(dfd, "coresize", &value) == 0 && value >= 0)
 		e->size = (unsigned long)value;
 	if (err >= 0 && read_holders(dfd, &holders) == 0) {
 		free(e->holders);
@@ -562,7 +462,7 @@ static int refresh_from_sysfs(struct modtool_ctx *ctx, struct loaded_entry *e)
 	}
 	/* still there after all the reads? */
 	if (err >= 0)
-		err = read_attr(dfd, "initstate", buf, sizeof(buf));
+		err = mt_read_attr(dfd, "initstate", buf, sizeof(buf));
 	close(dfd);
 	return err < 0 ? err : 0;
 }
@@ -572,7 +472,7 @@ static bool have_sysfs_modules(struct modtool_ctx *ctx)
 	char path[PATH_MAX];
 	struct stat st;
 
-	return sys_path(ctx, path, sizeof(path), "/sys/module") == 0 &&
+	return mt_sys_path(ctx, path, sizeof(path), "/sys/module") == 0 &&
 	       stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
@@ -616,7 +516,7 @@ MT_EXPORT int modtool_loaded_list(struct modtool_ctx *ctx, struct modtool_loaded
 
 	if (!ctx || !listp)
 		return -EINVAL;
-	err = read_proc_modules(ctx, &text, &len);
+	err = mt_read_proc_modules(ctx, &text, &len);
 	if (err < 0) {
 		mt_err(ctx, "could not read /proc/modules: %s\n", strerror(-err));
 		return err;
