@@ -289,8 +289,15 @@ static int add_keyring(struct modtool_status *st, const struct key_line *keys, s
 		for (size_t i = 0; i < n; i++)
 			if (keys[i].id == (unsigned long)(uint32_t)serials[j]) {
 				MT_AUTOFREE char *name = key_name(keys[i].desc);
+				MT_AUTOFREE char *shown = NULL;
 
-				err = name ? push_entry(&st->keys, ring_name, name) : -ENOMEM;
+				/* a keyring linked in (.secondary links .builtin...) says so */
+				if (name && mt_streq(keys[i].type, "keyring") &&
+				    asprintf(&shown, "(linked keyring) %s", name) < 0)
+					shown = NULL;
+				else if (name && !shown)
+					shown = strdup(name);
+				err = shown ? push_entry(&st->keys, ring_name, shown) : -ENOMEM;
 				break;
 			}
 	return err;

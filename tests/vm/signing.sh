@@ -14,6 +14,7 @@
 #   unsigned      the signature stripped                     unsigned
 #   tampered      .modinfo changed, Debian's signature kept  bad-signature
 #   cut           the PKCS#7 blob cut short                  malformed
+#   oot           unsigned and out of tree (no intree=Y)     unsigned
 # The kernel must do what verify's verdict predicts: valid loads always;
 # unsigned and unknown-key load without enforcement (tainting E) and are
 # refused with it ("Loading of unsigned module / module with unavailable key
@@ -22,6 +23,10 @@
 # signed with our own key cannot be made to load under enforcement without
 # rebuilding the kernel, so "ours loads" is shown with Debian's signature
 # put back by modtool sign -s into a module we compressed.)
+# Then, with oot left loaded where it loads, `modtool status` (text and
+# JSON, parsed) must report the taint the kernel shows in
+# /proc/sys/kernel/tainted, E and O on the module, sig_enforce as booted,
+# lockdown, and the key that signed Debian's modules on .builtin_trusted_keys.
 #
 # Usage: signing.sh SOURCE_DIR BUILD_DIR     exit 77 without qemu or busybox
 set -eu
@@ -81,6 +86,15 @@ PY
 	cp "$work/$tag/raw.ko" "$work/$tag/cut.ko"
 	python3 "$src/tests/tools/modsig.py" cut "$work/$tag/cut.ko"
 	pack "$work/$tag/cut.ko" "$m/cut$ext"
+	python3 - "$work/$tag/stripped.ko" "$work/$tag/oot.ko" <<'PY'
+import sys
+d = open(sys.argv[1], 'rb').read()
+assert b'intree=Y' in d
+open(sys.argv[2], 'wb').write(d.replace(b'intree=Y', b'xntree=Y'))
+PY
+	pack "$work/$tag/oot.ko" "$m/oot$ext"
+	"$modtool" verify --kernel "$vmlinuz" "$orig" | sed -n 's/.*: valid: signed by \(.*\) (key.*/\1/p' \
+		> "$stage/signer"
 
 	for f in "$m"/*; do
 		v=$("$modtool" verify --kernel "$vmlinuz" "$f" 2>&1 | sed -n 's/^[^:]*: \([a-z-]*\).*/\1/p')
@@ -97,9 +111,9 @@ stage() {
 	for a in sh mount cat grep sed echo dmesg poweroff sync ls basename cut; do
 		ln -s busybox "$stage/bin/$a"
 	done
-	for t in insmod rmmod; do cp "$build/tools/$t" "$stage/ours/"; done
+	for t in insmod rmmod modtool; do cp "$build/tools/$t" "$stage/ours/"; done
 	cp -L "$build/src/libmodtool.so.1" "$stage/lib/"
-	for lib in $(ldd "$build/tools/insmod" | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
+	for lib in $(ldd "$build/tools/insmod" "$build/tools/modtool" | grep -o '/[^ ]*\.so[^ ]*' | sort -u); do
 		case $lib in */ld-linux*) cp -L "$lib" "$stage/lib64/" ;;
 		*) cp -L "$lib" "$stage/lib/x86_64-linux-gnu/" ;; esac
 	done
@@ -115,16 +129,25 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+mount -t securityfs securityfs /sys/kernel/security
 dmesg -c > /dev/null
 # the valid ones first: taint E, once set, stays for the boot
-for name in debian resigned own own-replaced unsigned tampered cut; do
+for name in debian resigned own own-replaced unsigned tampered cut oot; do
 	f=$(ls /m/$name.ko*)
 	/ours/insmod "$f" > /tmp/out 2>&1
 	rc=$?
 	kernel=$(dmesg -c | grep -v 'loading out-of-tree\|^$' | sed 's/^\[[^]]*\] //' | tr '\n' '|')
 	echo "@@ $name rc=$rc taint=$(cat /proc/sys/kernel/tainted) msg=$(tr '\n' ' ' < /tmp/out) kernel=$kernel"
+	[ $name = oot ] && break	# left loaded for status
 	grep -q '^dummy ' /proc/modules && /ours/rmmod dummy
 done > /dev/ttyS1 2>&1
+{
+	echo "@@tainted $(cat /proc/sys/kernel/tainted)"
+	echo "@@proc-modules $(grep '^dummy ' /proc/modules)"
+	echo "@@status-json $(/ours/modtool status --json | tr -d '\n')"
+	/ours/modtool status | sed 's/^/@@status-text /'
+	echo "@@status-rc $?"
+} > /dev/ttyS1 2>&1
 echo "@@end" > /dev/ttyS1
 sync
 poweroff -f
@@ -135,14 +158,14 @@ EOF
 
 # check TAG MODE: the guest's results against what each verdict predicts
 check() {
-	python3 - "$work/stage-$1/verdicts" "$logs/$1-$2.log" "$1" "$2" <<'PY'
+	python3 - "$work/stage-$1/verdicts" "$logs/$1-$2.log" "$1" "$2" "$work/stage-$1/signer" <<'PY'
 import re, sys
 verdicts = dict(l.split() for l in open(sys.argv[1]))
 tag, mode = sys.argv[3], sys.argv[4]
 enforce = mode == 'enforce'
 want_verdict = {'debian': 'valid', 'resigned': 'valid', 'own': 'unknown-key',
                 'own-replaced': 'unknown-key', 'unsigned': 'unsigned',
-                'tampered': 'bad-signature', 'cut': 'malformed'}
+                'tampered': 'bad-signature', 'cut': 'malformed', 'oot': 'unsigned'}
 results = {}
 for line in open(sys.argv[2], errors='replace'):
     m = re.match(r'@@ (\S+) rc=(\d+) taint=(\d+) msg=(.*) kernel=(.*)', line.strip())
@@ -175,6 +198,47 @@ for name, want in want_verdict.items():
         check('Bad message' in msg, '%s: EBADMSG in "%s"' % (name, msg.strip()))
     if v == 'valid':
         check(not taint & (1 << 13), '%s: no taint E (tainted=%d)' % (name, taint))
+
+# modtool status, against what the kernel itself shows
+import json
+lines = [l.rstrip('\r\n') for l in open(sys.argv[2], errors='replace')]
+def field(tag):
+    for l in lines:
+        if l.startswith(tag + ' ') or l == tag:
+            return l[len(tag) + 1:]
+    return None
+tainted = int(field('@@tainted') or -1)
+try:
+    st = json.loads(field('@@status-json') or 'null')
+except ValueError as e:
+    st = None
+    check(False, 'status --json is JSON: %s' % e)
+text = [l[len('@@status-text '):] for l in lines if l.startswith('@@status-text ')]
+check(field('@@status-rc') == '0' and len(text) > 5, 'status (text) ran: %d lines' % len(text))
+if st:
+    check(st['taint']['value'] == tainted, 'status taint %s = /proc/sys/kernel/tainted %d' % (st['taint']['value'], tainted))
+    setl = ''.join(f['letter'] for f in st['taint']['flags'] if f['set'])
+    want = {k: bool(tainted >> b & 1) for b, k in ((12, 'O'), (13, 'E'))}
+    check(all((k in setl) == v for k, v in want.items()), 'taint letters %s (O %s, E %s)' % (setl, want['O'], want['E']))
+    check(len([f for f in st['taint']['flags'] if f['letter']]) == 20, 'all 20 taint bits listed')
+    check(st['sig_enforce'] is enforce, 'sig_enforce %s' % st['sig_enforce'])
+    check(st['lockdown'] == 'none', 'lockdown %s' % st['lockdown'])
+    check(st['modules_disabled'] is False, 'modules_disabled %s' % st['modules_disabled'])
+    loaded = field('@@proc-modules') or ''
+    kernel_letters = loaded[loaded.rfind('(') + 1:-1] if loaded.endswith(')') else ''
+    ours = {m['name']: m['taint'] for m in st['tainting_modules']}
+    if enforce:
+        check('dummy' not in ours and not loaded, 'oot refused: no module tainting (%s)' % ours)
+    else:
+        check(ours.get('dummy') == kernel_letters and set(kernel_letters) >= {'O', 'E'},
+              'dummy (oot) carries %s, /proc/modules says (%s)' % (ours.get('dummy'), kernel_letters))
+    signer = open(sys.argv[5]).read().strip()
+    keys = [k for k in (st['trusted_keys'] or []) if k['keyring'] == '.builtin_trusted_keys']
+    check(any(k['key'].startswith(signer + ':') for k in keys),
+          'the key that signed Debian modules (%s) on .builtin_trusted_keys: %s' % (signer, [k['key'] for k in keys]))
+    check(st['load']['allowed'] is True and ('sig_enforce' in st['load']['why']) == enforce,
+          'load allowed: %s' % st['load']['why'])
+    check(st['hidden_modules'] == [], 'no hidden module: %s' % st['hidden_modules'])
 print('%d passed, %d failed' % (passed, failed))
 sys.exit(1 if failed else 0)
 PY
