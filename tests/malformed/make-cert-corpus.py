@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Broken certificate files for modtool verify --cert, made from a real one.
+"""Broken certificate (or key) files for modtool verify and sign, made from a real one.
 
-Usage: make-cert-corpus.py CERT.der OUT_DIR
+Usage: make-cert-corpus.py CERT.der OUT_DIR [PEM_LABEL]
+  PEM_LABEL: the PEM block's name (default CERTIFICATE; PRIVATE KEY for keys)
 
 Writes OUT_DIR/NAME and a MANIFEST line "NAME EXPECT" per file: fail (the
 file is no certificate list and must be refused, named) or any (it may
@@ -14,7 +15,12 @@ import random
 import sys
 
 
-def pem(der, label="CERTIFICATE"):
+LABEL = sys.argv[3] if len(sys.argv) > 3 else "CERTIFICATE"
+OTHER = "CERTIFICATE" if LABEL != "CERTIFICATE" else "PRIVATE KEY"
+
+
+def pem(der, label=None):
+    label = label or LABEL
     b = base64.encodebytes(der).decode().replace("\n", "")
     lines = [b[i:i + 64] for i in range(0, len(b), 64)]
     return ("-----BEGIN %s-----\n%s\n-----END %s-----\n" % (label, "\n".join(lines), label)).encode()
@@ -49,16 +55,17 @@ def main():
         b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
         put("der-flip-%d.der" % k, bytes(b), "any")
     good = pem(der)
-    put("pem-header-only.pem", b"-----BEGIN CERTIFICATE-----\n", "fail")
+    begin = ("-----BEGIN %s-----\n" % LABEL).encode()
+    end = ("\n-----END %s-----\n" % LABEL).encode()
+    put("pem-header-only.pem", begin, "fail")
     put("pem-no-end.pem", good.split(b"-----END")[0], "fail")
     put("pem-bad-base64.pem", good.replace(good[40:44], b"!!!!"), "fail")
     put("pem-good-then-junk.pem", good + pem(b"\x30\x03\x02\x01\x01"), "fail")
-    put("pem-private-key.pem", pem(der, "PRIVATE KEY"), "fail")
-    put("pem-garbage-line.pem", b"-----BEGIN CERTIFICATE-----\n" + b"A" * 100000 +
-        b"\n-----END CERTIFICATE-----\n", "fail")
-    put("pem-many-begins.pem", b"-----BEGIN CERTIFICATE-----\n" * 20000, "fail")
+    put("pem-other-kind.pem", pem(der, OTHER), "fail")
+    put("pem-garbage-line.pem", begin + b"A" * 100000 + end, "fail")
+    put("pem-many-begins.pem", begin * 20000, "fail")
     put("text.pem", b"not a certificate at all\n", "fail")
-    # a file past the 16 MiB bound a certificate file may have
+    # a file past the bounds a certificate (16 MiB) or key file may have
     put("huge.pem", good * (17 * 1024 * 1024 // len(good) + 1), "fail")
     with open(os.path.join(out, "MANIFEST"), "w") as f:
         f.write("\n".join(manifest) + "\n")

@@ -400,6 +400,39 @@ EOF2
 	} > "$WORK/verify.cases"
 	run_cases "$WORK/verify.cases"
 	tally verify
+
+	# modtool sign: broken certificates and keys (make-cert-corpus.py again,
+	# from a test key), each beside a good other half
+	openssl req -new -nodes -batch -x509 -subj /CN=corpus -newkey rsa:2048 \
+		-keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2> /dev/null
+	openssl pkey -in "$WORK/key.pem" -outform DER -out "$WORK/key.der"
+	python3 "$here/make-cert-corpus.py" "$WORK/key.der" "$WORK/keycorpus" "PRIVATE KEY"
+	plain=$(manifest | awk '$2 == "ok" && $1 ~ /\.ko$/ { print $1; exit }')
+	# expect: fail where nothing of the file can be read; else any (a first
+	# good PEM block, bytes after DER, a flipped bit may still read)
+	sign_expect() {
+		case $1 in
+		*good-then-junk*|*trailing*|*flip*|*indefinite*) echo any ;;
+		*) echo "$2" ;;
+		esac
+	}
+	{
+		while read -r name expect; do
+			echo "sign cert-$name $(sign_expect "$name" "$expect") $name - $V sign sha256 $WORK/key.pem $WORK/certcorpus/$name $CORPUS/$plain $WORK/out/signed-cert-$name.ko"
+		done < "$WORK/certcorpus/MANIFEST"
+		while read -r name expect; do
+			echo "sign key-$name $(sign_expect "$name" "$expect") $name - $V sign sha256 $WORK/keycorpus/$name $WORK/cert.pem $CORPUS/$plain $WORK/out/signed-key-$name.ko"
+		done < "$WORK/keycorpus/MANIFEST"
+		for f in "$CORPUS"/special/*; do
+			echo "sign key-special_$(basename "$f") fail $(basename "$f") - $V sign sha256 $f $WORK/cert.pem $CORPUS/$plain $WORK/out/signed-special.ko"
+			echo "sign module-special_$(basename "$f") fail $(basename "$f") - $V sign sha256 $WORK/key.pem $WORK/cert.pem $f $WORK/out/signed-special.ko"
+		done
+		manifest | while read -r path mi dm what; do
+			echo "sign module-$(echo "$path" | tr / _) any $(basename "$path") - $V sign sha256 $WORK/key.pem $WORK/cert.pem $CORPUS/$path $WORK/out/signed-$(basename "$path")"
+		done
+	} > "$WORK/sign.cases"
+	run_cases "$WORK/sign.cases"
+	tally sign
 else
 	echo "verify: not built (no $BUILD/tools/modtool or $BUILD/tests/image-certs): not run, not counted"
 fi
