@@ -58,6 +58,8 @@ MT_EXPORT void modtool_ctx_free(struct modtool_ctx *ctx)
 	free(ctx->module_dir);
 	free(ctx->sysroot);
 	mt_config_free(ctx->config);
+	if (ctx->policy_free)
+		ctx->policy_free(ctx->policy);
 	free(ctx);
 }
 

@@ -224,6 +224,23 @@ int modtool_loaded_get_refcount(const struct modtool_loaded *list, size_t i);
 const char *modtool_loaded_get_holders(const struct modtool_loaded *list, size_t i);
 void modtool_loaded_free(struct modtool_loaded *list);
 
+/* ---- the load policy (trust/policy.c): modtool-policy.d(5) ---- */
+
+/*
+ * Read the load policy into @ctx from the directories @dirs (NULL-terminated;
+ * NULL: $MODTOOL_POLICY_DIRS, colon-separated, else /usr/lib/modtool/policy.d,
+ * /run/modtool/policy.d, /etc/modtool/policy.d, a file of a later directory
+ * replacing a same-named one).  From then on every module the library inserts
+ * through @ctx is checked first: an enforce rule refuses with -ECANCELED (a
+ * code the kernel's module calls do not return), naming the rule (FILE:LINE)
+ * in one logged line; a warn rule logs and lets it
+ * load.  A file or line that cannot be read refuses every load (logged).
+ * Returns the number of rules, or a negative errno.
+ */
+int modtool_ctx_load_policy(struct modtool_ctx *ctx, const char *const *dirs);
+/* Would the policy let @mod be loaded?  0, or -ECANCELED (logged).  No policy: 0. */
+int modtool_policy_check(struct modtool_module *mod);
+
 /* ---- the kernel's security state (kernel/status.c): modtool status ---- */
 
 /* The taint bits known here: 0 (P) to 19 (J); a set bit past them is unknown. */

@@ -69,13 +69,20 @@ static int insert(const char *path, const char *params, unsigned int flags)
 		return err;
 	}
 	tool_log_setup(ctx, LOG_ERR);
+	err = modtool_ctx_load_policy(ctx, NULL);
+	if (err < 0) {
+		tool_error("cannot read the load policy: %s\n", strerror(-err));
+		modtool_ctx_free(ctx);
+		return err;
+	}
 	err = modtool_module_new_from_path(ctx, path, &mod);
 	if (err < 0) {
 		tool_error("could not load module %s: %s\n", path, strerror(-err));
 	} else {
 		err = modtool_module_insert(mod, params, flags);
-		/* -ELIBACC: the library named the file and the library it lacks */
-		if (err < 0 && err != -ELIBACC)
+		/* -ELIBACC: the library named the file and the library it lacks;
+		 * -ECANCELED: the load policy refused it, naming its rule */
+		if (err < 0 && err != -ELIBACC && err != -ECANCELED)
 			tool_error("could not insert module %s: %s\n", path,
 				   insert_strerror(-err));
 		modtool_module_unref(mod);

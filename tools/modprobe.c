@@ -396,7 +396,8 @@ static int insert_one(struct modtool_list *list, size_t i, const char *opts)
 	else if (err == -ENOENT)
 		ERR("could not insert '%s': Unknown symbol in module, or unknown parameter (see dmesg)\n",
 		    name);
-	else if (err < 0 && err != -ELIBACC)	/* else the library said which library */
+	/* else the library said which library, or which policy rule refused it */
+	else if (err < 0 && err != -ELIBACC && err != -ECANCELED)
 		ERR("could not insert '%s': %s\n", name, strerror(-err));
 	return err;
 }
@@ -591,6 +592,11 @@ static int make_ctx(void)
 	err = modtool_ctx_load_config(ctx, o.config, NULL);
 	if (err < 0) {
 		ERR("could not read the configuration: %s\n", strerror(-err));
+		return -1;
+	}
+	err = modtool_ctx_load_policy(ctx, NULL);
+	if (err < 0) {
+		ERR("could not read the load policy: %s\n", strerror(-err));
 		return -1;
 	}
 	return 0;

@@ -44,6 +44,14 @@ struct modtool_ctx {
 	int log_priority;
 	struct mt_index *index[MT_INDEX_COUNT];
 	bool index_tried[MT_INDEX_COUNT];
+	/*
+	 * The load policy (trust/), asked by kernel/ before every insert: a
+	 * hook, so that the layer below calls the one above without including
+	 * it.  0 lets the load go on, -ECANCELED refuses it (already logged).
+	 */
+	void *policy;
+	int (*policy_check)(struct modtool_ctx *ctx, struct modtool_module *mod);
+	void (*policy_free)(void *policy);
 };
 
 void mt_log(const struct modtool_ctx *ctx, int priority, const char *format, ...)

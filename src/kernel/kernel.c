@@ -193,6 +193,12 @@ MT_EXPORT int modtool_module_insert(struct modtool_module *mod, const char *para
 		mt_err(ctx, "%s: no module file to insert\n", modtool_module_get_name(mod));
 		return -ENOENT;
 	}
+	/* the load policy: nothing, not --force, gets past an enforce rule */
+	if (ctx->policy_check) {
+		err = ctx->policy_check(ctx, mod);
+		if (err < 0)
+			return err;
+	}
 	if (flags & MODTOOL_LOAD_FORCE_VERMAGIC)
 		kflags |= KERNEL_IGNORE_VERMAGIC;
 	if (flags & MODTOOL_LOAD_FORCE_MODVERSION)

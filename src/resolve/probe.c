@@ -188,6 +188,9 @@ static int run_step(const struct probe *p, const struct modtool_plan *plan, size
 		return err;
 	switch (modtool_plan_get_action(plan, i)) {
 	case MODTOOL_STEP_INSTALL:
+		/* an install command stands for the module: the load policy rules it too */
+		if (p->ctx->policy_check && (err = p->ctx->policy_check(p->ctx, m)) < 0)
+			return err;
 		return run_command(p, MODTOOL_PROBE_RUN_INSTALL, name,
 				   modtool_plan_get_command(plan, i), opts);
 	case MODTOOL_STEP_INSERT:
