@@ -259,17 +259,44 @@ static bool matches_any(char *const *patterns, size_t n, const char *name)
 	return false;
 }
 
+/*
+ * The kernel log hears of every refusal too: a load the kernel asked for
+ * (its modprobe runs with no terminal, often with -q) is refused where an
+ * administrator looks.  Best effort: no /dev/kmsg, no note.
+ */
+static void kmsg_note(int level, const char *text)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	char line[1024];
+	int n;
+
+	if (fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "<%d>modtool[%d]: %s", level, (int)getpid(), text);
+	if (n > 0 && write(fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) < 0)
+		n = -1;	/* nothing to be done about a full or closed log */
+	close(fd);
+}
+
 /* An enforce rule refuses (-ECANCELED), a warn rule says so and lets it be (0). */
 static int violated(struct modtool_ctx *ctx, const struct mt_rule *r, const char *name,
 		    const char *why)
 {
+	char text[1024];
+
+	if (r->enforce)
+		snprintf(text, sizeof(text), "%s: refused by the load policy, %s: %s (%s)\n",
+			 name, r->where, r->text, why);
+	else
+		snprintf(text, sizeof(text),
+			 "%s: the load policy, %s, would refuse it: %s (%s); loaded anyway (warn)\n",
+			 name, r->where, r->text, why);
+	kmsg_note(r->enforce ? LOG_WARNING : LOG_NOTICE, text);
 	if (r->enforce) {
-		mt_err(ctx, "%s: refused by the load policy, %s: %s (%s)\n", name, r->where,
-		       r->text, why);
+		mt_err(ctx, "%s", text);
 		return -ECANCELED;
 	}
-	mt_warn(ctx, "%s: the load policy, %s, would refuse it: %s (%s); loaded anyway (warn)\n",
-		name, r->where, r->text, why);
+	mt_warn(ctx, "%s", text);
 	return 0;
 }
 

@@ -49,10 +49,11 @@ static const char *fake_root(void)
 static bool is_kernel_path(const char *path)
 {
 	return strncmp(path, "/sys/", 5) == 0 || strncmp(path, "/proc/", 6) == 0 ||
-	       strcmp(path, "/sys") == 0 || strcmp(path, "/proc") == 0;
+	       strcmp(path, "/sys") == 0 || strcmp(path, "/proc") == 0 ||
+	       strcmp(path, "/dev/kmsg") == 0;	/* the kernel log: a file in the tree */
 }
 
-/* @path, or where it lives in the fake tree when it is under /sys or /proc. */
+/* @path, or where it lives in the fake tree when it is under /sys or /proc (or /dev/kmsg). */
 static const char *redirect(const char *path, char *buf, size_t size)
 {
 	const char *root = fake_root();

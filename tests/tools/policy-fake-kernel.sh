@@ -41,8 +41,9 @@ P=$work/policy/10-test.conf
 try() {
 	local prog=$1 root=$work/k
 	shift
-	rm -rf "$root" && mkdir -p "$root/sys/module" "$root/proc"
+	rm -rf "$root" && mkdir -p "$root/sys/module" "$root/proc" "$root/dev"
 	: > "$root/proc/cmdline"
+	: > "$root/dev/kmsg"
 	: > "$root/log"
 	MODTOOL_POLICY_DIRS=$work/policy FAKE_KERNEL_ROOT=$root LD_PRELOAD=$shim \
 		"$prog" "$@" > "$work/out" 2> "$work/err"
@@ -79,6 +80,11 @@ mp bridge
 expect 1 "" "llc: refused by the load policy, $P:1: enforce forbid llc (forbidden)" \
 	"forbid llc: bridge (which needs it) refused"
 lines "forbid llc" 1
+check "  and in the kernel log" grep -qF "<4>modtool[" "$work/k/dev/kmsg"
+check "  the kernel log's line names the rule" grep -qF "llc: refused by the load policy, $P:1" "$work/k/dev/kmsg"
+mp -q bridge
+expect 1 "" - "modprobe -q (as the kernel runs it): refused, nothing on stderr"
+check "  but the kernel log has it" grep -qF "llc: refused by the load policy, $P:1" "$work/k/dev/kmsg"
 mp -f bridge
 expect 1 "" "$P:1: enforce forbid llc" "--force does not get past it"
 ins "$dir/kernel/net/llc/llc.ko"
