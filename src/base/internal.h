@@ -47,10 +47,11 @@ struct modtool_ctx {
 	/*
 	 * The load policy (trust/), asked by kernel/ before every insert: a
 	 * hook, so that the layer below calls the one above without including
-	 * it.  0 lets the load go on, -ECANCELED refuses it (already logged).
+	 * it.  0 lets the load go on, -ECANCELED refuses it (already logged);
+	 * @quiet_warn: a warn rule's message waits for the load itself.
 	 */
 	void *policy;
-	int (*policy_check)(struct modtool_ctx *ctx, struct modtool_module *mod);
+	int (*policy_check)(struct modtool_ctx *ctx, struct modtool_module *mod, bool quiet_warn);
 	void (*policy_free)(void *policy);
 };
 

@@ -195,7 +195,7 @@ MT_EXPORT int modtool_module_insert(struct modtool_module *mod, const char *para
 	}
 	/* the load policy: nothing, not --force, gets past an enforce rule */
 	if (ctx->policy_check) {
-		err = ctx->policy_check(ctx, mod);
+		err = ctx->policy_check(ctx, mod, false);
 		if (err < 0)
 			return err;
 	}

@@ -189,7 +189,7 @@ static int run_step(const struct probe *p, const struct modtool_plan *plan, size
 	switch (modtool_plan_get_action(plan, i)) {
 	case MODTOOL_STEP_INSTALL:
 		/* an install command stands for the module: the load policy rules it too */
-		if (p->ctx->policy_check && (err = p->ctx->policy_check(p->ctx, m)) < 0)
+		if (p->ctx->policy_check && (err = p->ctx->policy_check(p->ctx, m, false)) < 0)
 			return err;
 		return run_command(p, MODTOOL_PROBE_RUN_INSTALL, name,
 				   modtool_plan_get_command(plan, i), opts);
@@ -223,6 +223,34 @@ static void tell_blacklisted(const struct probe *p, const struct modtool_plan *p
 		tell(p, &ev);
 }
 
+/*
+ * The load policy over the target and its dependencies before anything is
+ * loaded: a forbidden dependency must not leave the others loaded (vfat
+ * forbidden, fat loaded for nothing).  Soft dependencies are asked when
+ * their turn comes: refusing one does not stop the rest.  A dry run
+ * (--dry-run, --show-depends: what initramfs builders list) loads nothing
+ * and is not refused.
+ */
+static int policy_precheck(const struct probe *p, const struct modtool_plan *plan)
+{
+	if (has(p, MODTOOL_PROBE_DRY_RUN))
+		return 0;
+	for (size_t i = 0; p->ctx->policy_check && i < modtool_plan_count(plan); i++) {
+		struct modtool_module *m = modtool_plan_get_module(plan, i);
+		enum modtool_step_action a = modtool_plan_get_action(plan, i);
+		int err;
+
+		if (!modtool_plan_step_is_required(plan, i) ||
+		    (a != MODTOOL_STEP_INSERT && a != MODTOOL_STEP_INSTALL) ||
+		    (!has(p, MODTOOL_PROBE_IGNORE_LOADED) && in_kernel(p->ctx, modtool_module_get_name(m))))
+			continue;
+		err = p->ctx->policy_check(p->ctx, m, true);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
 MT_EXPORT int modtool_plan_run(struct modtool_plan *plan, unsigned int flags, modtool_probe_fn fn,
 			       void *data)
 {
@@ -236,6 +264,9 @@ MT_EXPORT int modtool_plan_run(struct modtool_plan *plan, unsigned int flags, mo
 		return 0;
 	/* every module of a plan is of the context the plan was made in */
 	p.ctx = mt_module_ctx(modtool_plan_get_module(plan, 0));
+	err = policy_precheck(&p, plan);
+	if (err < 0)
+		return err;
 	target = plan_target(plan);
 	for (size_t i = 0; i < modtool_plan_count(plan); i++) {
 		bool is_target = modtool_plan_get_reason(plan, i) == MODTOOL_STEP_TARGET;

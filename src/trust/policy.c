@@ -152,7 +152,7 @@ static char *kernel_name_of(struct modtool_module *mod)
 	return name ? name : strdup(modtool_module_get_name(mod));
 }
 
-static int policy_hook(struct modtool_ctx *ctx, struct modtool_module *mod)
+static int policy_hook(struct modtool_ctx *ctx, struct modtool_module *mod, bool quiet_warn)
 {
 	struct mt_policy *p = ctx->policy;
 	char *name;
@@ -163,7 +163,7 @@ static int policy_hook(struct modtool_ctx *ctx, struct modtool_module *mod)
 	name = kernel_name_of(mod);
 	if (!name)
 		return -ENOMEM;
-	err = mt_policy_check(ctx, p, name, modtool_module_get_path(mod));
+	err = mt_policy_check(ctx, p, name, modtool_module_get_path(mod), quiet_warn);
 	free(name);
 	return err;
 }
@@ -280,10 +280,12 @@ static void kmsg_note(int level, const char *text)
 
 /* An enforce rule refuses (-ECANCELED), a warn rule says so and lets it be (0). */
 static int violated(struct modtool_ctx *ctx, const struct mt_rule *r, const char *name,
-		    const char *why)
+		    const char *why, bool quiet_warn)
 {
 	char text[1024];
 
+	if (!r->enforce && quiet_warn)
+		return 0;
 	if (r->enforce)
 		snprintf(text, sizeof(text), "%s: refused by the load policy, %s: %s (%s)\n",
 			 name, r->where, r->text, why);
@@ -352,7 +354,8 @@ static int verify_once(struct modtool_ctx *ctx, struct mt_policy *p, const char 
 
 /* A signature rule on @path: 0 satisfied, else -ECANCELED or 0 after its message. */
 static int check_signature(struct modtool_ctx *ctx, struct mt_policy *p, const struct mt_rule *r,
-			   const char *name, const char *path, struct signature_check *sc)
+			   const char *name, const char *path, struct signature_check *sc,
+			   bool quiet_warn)
 {
 	const char *signer;
 	char why[512];
@@ -361,19 +364,19 @@ static int check_signature(struct modtool_ctx *ctx, struct mt_policy *p, const s
 	if (err < 0) {
 		snprintf(why, sizeof(why), "cannot be evaluated: %s", err == -ENOKEY ?
 			 "no trusted certificate (see the \"certificates\" lines)" : strerror(-err));
-		return violated(ctx, r, name, why);
+		return violated(ctx, r, name, why, quiet_warn);
 	}
 	if (modtool_verification_get_verdict(sc->v) != MODTOOL_VERDICT_VALID) {
 		snprintf(why, sizeof(why), "signature %s: %s",
 			 modtool_verdict_name(modtool_verification_get_verdict(sc->v)),
 			 modtool_verification_get_reason(sc->v));
-		return violated(ctx, r, name, why);
+		return violated(ctx, r, name, why, quiet_warn);
 	}
 	if (r->kind == MT_RULE_SIGNER) {
 		signer = modtool_verification_get_signer(sc->v);
 		if (!signer || !matches_any(r->args, r->n_args, signer)) {
 			snprintf(why, sizeof(why), "signed by %s", signer ? signer : "an unnamed key");
-			return violated(ctx, r, name, why);
+			return violated(ctx, r, name, why, quiet_warn);
 		}
 	}
 	return 0;
@@ -381,7 +384,7 @@ static int check_signature(struct modtool_ctx *ctx, struct mt_policy *p, const s
 
 /* The allow rules of one mode: refused when there are some and none names @name. */
 static int check_allow(struct modtool_ctx *ctx, const struct mt_policy *p, bool enforce,
-		       const char *name)
+		       const char *name, bool quiet_warn)
 {
 	const struct mt_rule *first = NULL;
 
@@ -394,11 +397,11 @@ static int check_allow(struct modtool_ctx *ctx, const struct mt_policy *p, bool 
 			return 0;
 		first = first ? first : r;
 	}
-	return first ? violated(ctx, first, name, "not on the allow list") : 0;
+	return first ? violated(ctx, first, name, "not on the allow list", quiet_warn) : 0;
 }
 
 int mt_policy_check(struct modtool_ctx *ctx, struct mt_policy *p, const char *name,
-		    const char *path)
+		    const char *path, bool quiet_warn)
 {
 	struct signature_check sc = { 0 };
 	char norm[NAME_MAX + 1];
@@ -411,25 +414,25 @@ int mt_policy_check(struct modtool_ctx *ctx, struct mt_policy *p, const char *na
 
 		switch (r->kind) {
 		case MT_RULE_BROKEN:
-			refused = violated(ctx, r, norm, "the policy could not be read");
+			refused = violated(ctx, r, norm, "the policy could not be read", quiet_warn);
 			break;
 		case MT_RULE_FORBID:
 			if (matches_any(r->args, r->n_args, norm))
-				refused = violated(ctx, r, norm, "forbidden");
+				refused = violated(ctx, r, norm, "forbidden", quiet_warn);
 			break;
 		case MT_RULE_SIGNED:
 		case MT_RULE_SIGNER:
 			if (path)
-				refused = check_signature(ctx, p, r, norm, path, &sc);
+				refused = check_signature(ctx, p, r, norm, path, &sc, quiet_warn);
 			break;
 		case MT_RULE_ALLOW:
 			break;
 		}
 	}
 	if (!refused)
-		refused = check_allow(ctx, p, true, norm);
+		refused = check_allow(ctx, p, true, norm, quiet_warn);
 	if (!refused)
-		check_allow(ctx, p, false, norm);
+		check_allow(ctx, p, false, norm, quiet_warn);
 	modtool_verification_free(sc.v);
 	return refused;
 }
@@ -441,5 +444,5 @@ MT_EXPORT int modtool_policy_check(struct modtool_module *mod)
 	if (!mod)
 		return -EINVAL;
 	ctx = mt_module_ctx(mod);
-	return ctx->policy_check ? ctx->policy_check(ctx, mod) : 0;
+	return ctx->policy_check ? ctx->policy_check(ctx, mod, false) : 0;
 }

@@ -57,9 +57,9 @@ void mt_policy_free(struct mt_policy *p);
 /*
  * May module @name (file @path, NULL for none) be loaded under @p?  0, or
  * -ECANCELED when an enforce rule refuses it (the rule named in one logged
- * line); warn rules only log.  @ctx logs.
+ * line); warn rules only log (not even that with @quiet_warn).  @ctx logs.
  */
 int mt_policy_check(struct modtool_ctx *ctx, struct mt_policy *p, const char *name,
-		    const char *path);
+		    const char *path, bool quiet_warn);
 
 #endif

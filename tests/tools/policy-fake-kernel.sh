@@ -100,6 +100,13 @@ policy "enforce forbid l*c br-*"
 mp bridge
 expect 1 "" "$P:1: enforce forbid l*c br-*" "patterns: l*c"
 
+# forbidden as a dependency of the target: nothing loaded at all (not fat for a forbidden vfat)
+policy "enforce forbid vfat"
+mp vfat
+expect 1 "" "vfat: refused by the load policy, $P:1" "forbid vfat: fat, its dependency, not loaded either"
+mp -n vfat
+expect 0 "" - "modprobe -n (loads nothing): not refused"
+
 # forbidden as a softdep: the module loads, its forbidden softdep not
 policy "enforce forbid brd"
 conf=$work/conf mp dummy
@@ -109,7 +116,7 @@ expect 0 "dummy loop" "brd: refused by the load policy, $P:1" "forbid brd: dummy
 echo "install dummy echo RAN-INSTALL" > "$work/conf/install.conf"
 policy "enforce forbid dummy"
 conf=$work/conf mp dummy
-expect 1 "brd" "dummy: refused by the load policy, $P:1" "forbid dummy: its install command not run (its softdep brd loads first)"
+expect 1 "" "dummy: refused by the load policy, $P:1" "forbid dummy: its install command not run, nothing loaded"
 check "  the command did not run" not grep -q RAN-INSTALL "$work/out"
 policy "enforce forbid brd"
 conf=$work/conf mp dummy
@@ -127,8 +134,8 @@ policy "enforce allow dummy" "enforce allow llc stp"
 mp dummy
 expect 0 "dummy" - "allow: dummy allowed"
 mp bridge
-expect 1 "llc stp" "bridge: refused by the load policy, $P:1: enforce allow dummy (not on the allow list)" \
-	"allow: bridge not on the list, its dependencies are"
+expect 1 "" "bridge: refused by the load policy, $P:1: enforce allow dummy (not on the allow list)" \
+	"allow: bridge not on the list: nothing of it loaded (its dependencies are on it)"
 policy "warn allow dummy"
 mp brd
 expect 0 "brd" "would refuse it: warn allow dummy (not on the allow list)" "warn allow: loads, said"
