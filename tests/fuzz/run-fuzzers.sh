@@ -8,7 +8,7 @@
 # generated into the work directory, never committed.
 #
 # Usage: run-fuzzers.sh [SECONDS] [TARGET...]
-#   TARGETS: module index config signature kernel-image verify status (default: all)
+#   TARGETS: module index config signature kernel-image verify status policy (default: all)
 #   FUZZ_WORK   work directory (default /tmp/modtool-fuzz): binaries in bin/,
 #               seeds in seeds/TARGET, the growing corpus in corpus/TARGET,
 #               crashes in crashes/TARGET, logs in logs/TARGET.log
@@ -22,7 +22,7 @@ export LC_ALL=C
 
 secs=${1:-60}
 shift || true
-targets=${*:-module index config signature kernel-image verify status}
+targets=${*:-module index config signature kernel-image verify status policy}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../src" && pwd)
 work=${FUZZ_WORK:-/tmp/modtool-fuzz}
@@ -223,6 +223,14 @@ seeds_status() {
 		> "$d/keys"
 	printf 'none [integrity] confidentiality\n' > "$d/lockdown"
 	printf '12288\n' > "$d/tainted"
+}
+
+# the committed examples and broken files (tests/fuzz/regressions/policy,
+# tests/malformed/policy)
+seeds_policy() {
+	mkdir -p "$work/seeds/policy"
+	cp "$here/regressions/policy/"* "$here/../malformed/policy/"* "$work/seeds/policy/" 2>/dev/null
+	return 0
 }
 
 # From libFuzzer's last status line, "#N DONE cov: C ft: F corp: ... exec/s: E"

@@ -288,6 +288,13 @@ if have modprobe; then
 		done
 		f=$CORPUS/configs/modprobe-dir
 		echo "modprobe config-dir-c any each:$f - $P -C $f -d $GOOD_ROOT -S $VER -c"
+		# broken load policies (tests/malformed/policy): read at every start,
+		# each bad line named with its file and line
+		for f in "$here"/policy/*.conf; do
+			b=$(basename "$f")
+			mkdir -p "$WORK/policy/$b" && cp "$f" "$WORK/policy/$b/"
+			echo "modprobe policy-$b any each:$b - env MODTOOL_POLICY_DIRS=$WORK/policy/$b $P -C $WORK/empty -d $GOOD_ROOT -S $VER --show-depends dummy"
+		done
 		# a name a pattern of many stars would take exponential time to reject
 		echo "modprobe config-many-stars-lookup any - - $P -C $CORPUS/configs/modprobe/many-stars.conf" \
 			"-d $GOOD_ROOT -S $VER --show-depends $(printf 'a%.0s' $(seq 60))"
