@@ -3,7 +3,8 @@
 # Set everything up, build, show modinfo reading real Debian 12 kernel modules
 # (a plain signed .ko of 6.1 and an .ko.xz of 6.12) beside Debian's kmod, check
 # the 6.1 tree's signatures against its kernel's key, then boot Debian's 6.12
-# kernel in qemu and load, list and remove real modules.
+# kernel in qemu: load, list and remove real modules, a load policy refusing
+# vfat (also the kernel's own request), and modtool status.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"

@@ -23,4 +23,16 @@ echo
 show rmmod dummy
 show lsmod
 show modprobe no_such_module
+echo "== a load policy: vfat forbidden, also when the kernel asks for it (mount -t vfat)"
+mkdir -p /etc/modtool/policy.d
+echo "enforce forbid vfat" > /etc/modtool/policy.d/50-demo.conf
+echo "\$ cat /etc/modtool/policy.d/50-demo.conf"
+cat /etc/modtool/policy.d/50-demo.conf
+show modprobe vfat
+echo "\$ mount -t vfat /dev/null /mnt; dmesg | grep modtool"
+mount -t vfat /dev/null /mnt 2>&1
+dmesg | grep 'modtool\[' | sed 's/^\[[^]]*\] //'
+rm /etc/modtool/policy.d/50-demo.conf
+echo "== the kernel's state, decoded"
+show modtool status
 echo "== done"

@@ -63,6 +63,8 @@ for t in insmod rmmod lsmod modprobe modinfo depmod; do
 	ln -s bin/kmod "$stage/kmod/$t"
 	[ -x "$build/tools/$t" ] && cp "$build/tools/$t" "$stage/ours/$t"
 done
+# and modtool (status, verify: the demo shows them)
+[ -x "$build/tools/modtool" ] && cp "$build/tools/modtool" "$stage/ours/modtool"
 
 # The module subset, chosen with Debian's modprobe on the whole tree (whose
 # index fetch-trees.sh made) and no configuration.
