@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 /* libc has these two wrappers, without a header */
@@ -50,7 +51,8 @@ static bool is_kernel_path(const char *path)
 {
 	return strncmp(path, "/sys/", 5) == 0 || strncmp(path, "/proc/", 6) == 0 ||
 	       strcmp(path, "/sys") == 0 || strcmp(path, "/proc") == 0 ||
-	       strcmp(path, "/dev/kmsg") == 0;	/* the kernel log: a file in the tree */
+	       strcmp(path, "/dev/kmsg") == 0 ||	/* the kernel log: a file in the tree */
+	       strncmp(path, "/lib/modules/", 13) == 0;	/* kmod static-nodes' tree */
 }
 
 /* @path, or where it lives in the fake tree when it is under /sys or /proc (or /dev/kmsg). */
@@ -428,6 +430,19 @@ static long fake_finit_module(int fd, const char *params, int flags)
 }
 
 /* kmod calls libc's wrappers for these two, ours syscall(): both are faked. */
+/* FAKE_KERNEL_RELEASE, when set, is the running kernel's release (uname -r). */
+EXPORT int uname(struct utsname *u)
+{
+	const char *release = getenv("FAKE_KERNEL_RELEASE");
+	REAL(uname);
+
+	if (real_uname(u) < 0)
+		return -1;
+	if (release && fake_root())
+		snprintf(u->release, sizeof(u->release), "%s", release);
+	return 0;
+}
+
 EXPORT int delete_module(const char *name, unsigned int flags)
 {
 	REAL(delete_module);
