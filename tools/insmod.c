@@ -14,10 +14,25 @@ static const char usage[] =
 	"Usage:\n"
 	"\t%s [options] filename [args]\n"
 	"Options:\n"
-	"\t-V, --version     show version\n"
-	"\t-h, --help        show this help\n";
+	"\t-f, --force              DANGEROUS: forces a module load, may cause\n"
+	"\t                         data corruption and crash your machine.\n"
+	"\t                         implies --force-modversion and\n"
+	"\t                         --force-vermagic\n"
+	"\t    --force-modversion   Ignore module's version\n"
+	"\t    --force-vermagic     Ignore module's version magic\n"
+	"\t-s, --syslog             print to syslog, not stderr (accepted)\n"
+	"\t-v, --verbose            enables more messages (accepted)\n"
+	"\t-V, --version            show version\n"
+	"\t-h, --help               show this help\n";
 
+/* The spellings of newer kmod releases (-f was the only one in kmod 30) */
+enum { OPT_FORCE_MODVERSION = 256, OPT_FORCE_VERMAGIC };
 static const struct option longopts[] = {
+	{ "force", no_argument, NULL, 'f' },
+	{ "force-modversion", no_argument, NULL, OPT_FORCE_MODVERSION },
+	{ "force-vermagic", no_argument, NULL, OPT_FORCE_VERMAGIC },
+	{ "syslog", no_argument, NULL, 's' },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -97,14 +112,17 @@ int main(int argc, char *argv[])
 	char *params;
 	int c, err;
 
-	while ((c = getopt_long(argc, argv, "psfVh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "psfvVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 		case 's':
+		case 'v':
 			break;	/* accepted and ignored, as by kmod */
 		case 'f':
 			flags |= MODTOOL_LOAD_FORCE_VERMAGIC | MODTOOL_LOAD_FORCE_MODVERSION;
 			break;
+		case OPT_FORCE_MODVERSION: flags |= MODTOOL_LOAD_FORCE_MODVERSION; break;
+		case OPT_FORCE_VERMAGIC: flags |= MODTOOL_LOAD_FORCE_VERMAGIC; break;
 		case 'V': tool_print_version(); return EXIT_SUCCESS;
 		case 'h': printf(usage, program_invocation_short_name); return EXIT_SUCCESS;
 		default: return EXIT_FAILURE;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* lsmod: list the loaded modules in kmod's format. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +31,42 @@ static int print_loaded(struct modtool_ctx *ctx, FILE *out)
 	return 0;
 }
 
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage:\n"
+		"\t%s [options]\n"
+		"Options:\n"
+		"\t-s, --syslog      print to syslog, not stderr (accepted)\n"
+		"\t-v, --verbose     enables more messages (accepted)\n"
+		"\t-V, --version     show version\n"
+		"\t-h, --help        show this help\n", program_invocation_short_name);
+}
+
 int main(int argc, char *argv[])
 {
+	/* kmod 30's lsmod took no option; newer ones take these */
+	static const struct option longopts[] = {
+		{ "syslog", no_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct modtool_ctx *ctx;
-	int err;
+	int c, err;
 
-	/* kmod 30's lsmod takes no options at all */
-	if (argc != 1) {
+	while ((c = getopt_long(argc, argv, "svVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+		case 'v':
+			break;
+		case 'V': tool_print_version(); return EXIT_SUCCESS;
+		case 'h': usage(stdout); return EXIT_SUCCESS;
+		default: usage(stderr); return EXIT_FAILURE;
+		}
+	}
+	if (optind < argc) {
+		/* kmod 30's words for an argument it does not take */
 		fprintf(stderr, "Usage: %s\n", argv[0]);
 		return EXIT_FAILURE;
 	}

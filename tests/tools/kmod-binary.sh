@@ -122,6 +122,19 @@ check "kmod list: as kmod's" cmp -s "$work/a" "$work/b"
 FAKE_KERNEL_ROOT=$work/k LD_PRELOAD=$shim "$work/bin/lsmod" > "$work/a" 2>&1
 check "as lsmod: as kmod's lsmod" cmp -s "$work/a" "$work/b"
 check "kmod list: the modules listed" grep -q "^llc" "$work/a"
+FAKE_KERNEL_ROOT=$work/k LD_PRELOAD=$shim "$work/bin/lsmod" -s -v > "$work/a" 2>&1
+check "lsmod -s -v (newer kmod's spellings): the table" cmp -s "$work/a" "$work/b"
+# insmod's newer spellings: the flags the kernel gets (1 modversions, 2 vermagic)
+m=$tree/lib/modules/$ver/kernel/drivers/net/dummy.ko
+for spec in ":0" "-f:3" "--force:3" "--force-vermagic:2" "--force-modversion:1" "-v -s:0"; do
+	opts=${spec%:*} want=${spec##*:}
+	fake "$work/k" 9.9.9 ""
+	: > "$work/k/log"
+	# shellcheck disable=SC2086
+	FAKE_KERNEL_ROOT=$work/k LD_PRELOAD=$shim "$work/bin/insmod" $opts "$m"
+	check "insmod ${opts:-(no option)}: finit_module flags $want" \
+		grep -qx "finit_module dummy \[\] $want" "$work/k/log"
+done
 check "kmod --version: ours" "$ours" --version
 check "kmod with no command: status 1" not "$ours"
 check "kmod with an unknown command: status 1" not "$ours" frobnicate

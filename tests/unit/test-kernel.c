@@ -30,6 +30,11 @@ int lsmod_main(int argc, char *argv[]);
 #include "../../tools/lsmod.c"
 #undef main
 
+/* lsmod --version prints through the tools' shared file, not linked here */
+void tool_print_version(void)
+{
+}
+
 static char root[1024];	/* short enough for the paths below */
 
 /*
