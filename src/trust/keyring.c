@@ -21,17 +21,6 @@
 #if ENABLE_LIBCRYPTO
 #define C mt_libcrypto
 
-static int load_libcrypto(struct modtool_keyring *kr, const char *path)
-{
-	const char *why = NULL;
-	int err = mt_libcrypto_load(&why);
-
-	if (err < 0)
-		mt_err(kr->ctx, "%s: cannot read certificates: libcrypto unavailable (%s)\n",
-		       path, why ? why : strerror(-err));
-	return err;
-}
-
 char *mt_hex_colons(const unsigned char *p, size_t len)
 {
 	char *s = malloc(len ? 3 * len : 1), *q = s;
@@ -145,7 +134,7 @@ int mt_keyring_add_buffer(struct modtool_keyring *kr, const char *path, const vo
 			  size_t len)
 {
 	static const char pem_mark[] = "-----BEGIN ";
-	int err = load_libcrypto(kr, path);
+	int err = mt_libcrypto_need(kr->ctx, path, "read certificates");
 
 	if (err < 0)
 		return err;
@@ -170,8 +159,7 @@ int mt_keyring_add_buffer(struct modtool_keyring *kr, const char *path, const vo
 {
 	(void)data;
 	(void)len;
-	mt_err(kr->ctx, "%s: cannot read certificates: built without libcrypto\n", path);
-	return -ENOTSUP;
+	return mt_libcrypto_need(kr->ctx, path, "read certificates");
 }
 
 static void free_certs(struct modtool_keyring *kr)

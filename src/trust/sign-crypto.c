@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/internal.h"
+#include "trust/libcrypto.h"
 #include "trust/sign-crypto.h"
 
 int mt_sign_read_small_file(struct modtool_ctx *ctx, const char *path, const char *what,
@@ -67,67 +68,33 @@ out:
 	return err;
 }
 
+int mt_sign_crypto_load(struct modtool_ctx *ctx)
+{
+	return mt_libcrypto_need(ctx, NULL, "sign");
+}
+
 #if ENABLE_LIBCRYPTO
-#include <openssl/cms.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/provider.h>
-#include <openssl/store.h>
-#include <openssl/ui.h>
-#include <openssl/x509.h>
-
-#include "base/dlib.h"
-
-/* Every function used, once: the pointer struct and the name table agree. */
-#define CRYPTO_FUNCS(X) \
-	X(BIO_new_mem_buf) X(BIO_free) \
-	X(ERR_get_error) X(ERR_reason_error_string) X(ERR_clear_error) \
-	X(EVP_get_digestbyname) X(EVP_PKEY_free) X(d2i_AutoPrivateKey) \
-	X(PEM_read_bio_PrivateKey) X(PEM_read_bio_X509) X(d2i_X509) X(X509_free) \
-	X(X509_check_private_key) \
-	X(CMS_sign) X(CMS_add1_signer) X(CMS_final) X(i2d_CMS_ContentInfo) \
-	X(d2i_CMS_ContentInfo) X(CMS_get0_type) X(CMS_ContentInfo_free) X(OBJ_obj2nid) \
-	X(OSSL_PROVIDER_try_load) X(OSSL_STORE_open) X(OSSL_STORE_load) X(OSSL_STORE_eof) \
-	X(OSSL_STORE_close) X(OSSL_STORE_INFO_get_type) X(OSSL_STORE_INFO_get1_PKEY) \
-	X(OSSL_STORE_INFO_free) X(UI_UTIL_wrap_read_pem_callback) X(UI_destroy_method)
-
-#define CRYPTO_POINTER(f) typeof(&f) f;
-#define CRYPTO_NAME(f) #f,
-static struct {
-	CRYPTO_FUNCS(CRYPTO_POINTER)
-} cr;
-static const char *const cr_names[] = { CRYPTO_FUNCS(CRYPTO_NAME) };
-static struct mt_dlib cr_lib = MT_DLIB(LIBCRYPTO_SONAME, cr_names, cr);
+#define C mt_libcrypto
 
 /* Keys and certificates are a few KiB; a PEM bundle of many is still small. */
 #define KEY_FILE_MAX (1u << 20)
 
-int mt_sign_crypto_load(struct modtool_ctx *ctx)
-{
-	int err = mt_dlib_load(&cr_lib);
-
-	if (err < 0)
-		mt_err(ctx, "cannot sign: libcrypto (" LIBCRYPTO_SONAME ") cannot be loaded (%s)\n",
-		       cr_lib.why);
-	return err;
-}
-
 /* libcrypto's reason for the first error it queued (the cause); the queue is emptied. */
 static const char *crypto_reason(void)
 {
-	unsigned long first = cr.ERR_get_error();
-	const char *r = first ? cr.ERR_reason_error_string(first) : NULL;
+	unsigned long first = C.ERR_get_error();
+	const char *r = first ? C.ERR_reason_error_string(first) : NULL;
 
-	cr.ERR_clear_error();
+	C.ERR_clear_error();
 	return r ? r : "no reason given by libcrypto";
 }
 
 const struct evp_md_st *mt_sign_digest(struct modtool_ctx *ctx, const char *name)
 {
-	const EVP_MD *md = cr.EVP_get_digestbyname(name);
+	const EVP_MD *md = C.EVP_get_digestbyname(name);
 
 	if (!md) {
-		cr.ERR_clear_error();
+		C.ERR_clear_error();
 		mt_err(ctx, "%s: unknown hash algorithm (libcrypto has none of that name)\n", name);
 	}
 	return md;
@@ -158,44 +125,44 @@ static int read_key_store(struct modtool_ctx *ctx, const char *uri, EVP_PKEY **k
 	OSSL_STORE_CTX *store;
 	UI_METHOD *ui;
 
-	if (!cr.OSSL_PROVIDER_try_load(NULL, "pkcs11", 1)) {
+	if (!C.OSSL_PROVIDER_try_load(NULL, "pkcs11", 1)) {
 		mt_err(ctx, "%s: cannot use the key: no OpenSSL provider named pkcs11 is "
 		       "installed (%s)\n", uri, crypto_reason());
 		return -ENOPKG;
 	}
-	if (!cr.OSSL_PROVIDER_try_load(NULL, "default", 1)) {
+	if (!C.OSSL_PROVIDER_try_load(NULL, "default", 1)) {
 		mt_err(ctx, "%s: cannot load OpenSSL's default provider (%s)\n", uri,
 		       crypto_reason());
 		return -ENOPKG;
 	}
-	ui = cr.UI_UTIL_wrap_read_pem_callback(pin_callback, 0);
+	ui = C.UI_UTIL_wrap_read_pem_callback(pin_callback, 0);
 	if (!ui)
 		return -ENOMEM;
-	store = cr.OSSL_STORE_open(uri, ui, NULL, NULL, NULL);
+	store = C.OSSL_STORE_open(uri, ui, NULL, NULL, NULL);
 	if (!store) {
-		cr.UI_destroy_method(ui);
+		C.UI_destroy_method(ui);
 		mt_err(ctx, "%s: cannot open the key's token (%s)\n", uri, crypto_reason());
 		return -ENOKEY;
 	}
 	/* a bounded walk: a token listing objects without end is not waited on */
 	*key = NULL;
-	for (int i = 0; i < 4096 && !*key && !cr.OSSL_STORE_eof(store); i++) {
-		OSSL_STORE_INFO *info = cr.OSSL_STORE_load(store);
+	for (int i = 0; i < 4096 && !*key && !C.OSSL_STORE_eof(store); i++) {
+		OSSL_STORE_INFO *info = C.OSSL_STORE_load(store);
 
 		if (!info)
 			continue;
-		if (cr.OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
-			*key = cr.OSSL_STORE_INFO_get1_PKEY(info);
-		cr.OSSL_STORE_INFO_free(info);
+		if (C.OSSL_STORE_INFO_get_type(info) == OSSL_STORE_INFO_PKEY)
+			*key = C.OSSL_STORE_INFO_get1_PKEY(info);
+		C.OSSL_STORE_INFO_free(info);
 	}
-	cr.OSSL_STORE_close(store);
-	cr.UI_destroy_method(ui);
+	C.OSSL_STORE_close(store);
+	C.UI_destroy_method(ui);
 	if (!*key) {
 		mt_err(ctx, "%s: no private key found behind the URI (%s)\n", uri,
 		       crypto_reason());
 		return -ENOKEY;
 	}
-	cr.ERR_clear_error();
+	C.ERR_clear_error();
 	return 0;
 }
 
@@ -212,11 +179,11 @@ int mt_sign_read_key(struct modtool_ctx *ctx, const char *path, struct evp_pkey_
 	if (err < 0)
 		return err;
 	if (memmem(data, size, "-----BEGIN ", 11)) {
-		BIO *b = cr.BIO_new_mem_buf(data, (int)size);
+		BIO *b = C.BIO_new_mem_buf(data, (int)size);
 
 		if (b)
-			key = cr.PEM_read_bio_PrivateKey(b, NULL, pin_callback, NULL);
-		cr.BIO_free(b);
+			key = C.PEM_read_bio_PrivateKey(b, NULL, pin_callback, NULL);
+		C.BIO_free(b);
 		if (!key)
 			mt_err(ctx, "%s: no usable private key in this PEM file%s: %s\n", path,
 			       memmem(data, size, "ENCRYPTED", 9) ?
@@ -224,9 +191,9 @@ int mt_sign_read_key(struct modtool_ctx *ctx, const char *path, struct evp_pkey_
 	} else {
 		const unsigned char *p = data;
 
-		key = cr.d2i_AutoPrivateKey(NULL, &p, (long)size);
+		key = C.d2i_AutoPrivateKey(NULL, &p, (long)size);
 		/* libcrypto's reason for bytes that are no key says only "unsupported" */
-		cr.ERR_clear_error();
+		C.ERR_clear_error();
 		if (!key)
 			mt_err(ctx, "%s: not a private key (neither PEM nor DER)\n", path);
 	}
@@ -252,13 +219,13 @@ int mt_sign_read_cert(struct modtool_ctx *ctx, const char *path, struct x509_st 
 	if (size >= 2 && data[0] == 0x30 && data[1] >= 0x81 && data[1] <= 0x84) {
 		const unsigned char *p = data;
 
-		cert = cr.d2i_X509(NULL, &p, (long)size);
+		cert = C.d2i_X509(NULL, &p, (long)size);
 	} else {
-		BIO *b = cr.BIO_new_mem_buf(data, (int)size);
+		BIO *b = C.BIO_new_mem_buf(data, (int)size);
 
 		if (b)
-			cert = cr.PEM_read_bio_X509(b, NULL, NULL, NULL);
-		cr.BIO_free(b);
+			cert = C.PEM_read_bio_X509(b, NULL, NULL, NULL);
+		C.BIO_free(b);
 	}
 	free(data);
 	if (!cert) {
@@ -273,7 +240,7 @@ int mt_sign_read_cert(struct modtool_ctx *ctx, const char *path, struct x509_st 
 int mt_sign_check_pair(struct modtool_ctx *ctx, struct evp_pkey_st *key, const char *key_path,
 		       struct x509_st *cert, const char *cert_path)
 {
-	if (cr.X509_check_private_key(cert, key) == 1)
+	if (C.X509_check_private_key(cert, key) == 1)
 		return 0;
 	mt_err(ctx, "%s: the private key does not match the certificate %s (%s)\n", key_path,
 	       cert_path, crypto_reason());
@@ -283,19 +250,19 @@ int mt_sign_check_pair(struct modtool_ctx *ctx, struct evp_pkey_st *key, const c
 void mt_sign_key_free(struct evp_pkey_st *key)
 {
 	if (key)
-		cr.EVP_PKEY_free(key);
+		C.EVP_PKEY_free(key);
 }
 
 void mt_sign_cert_free(struct x509_st *cert)
 {
 	if (cert)
-		cr.X509_free(cert);
+		C.X509_free(cert);
 }
 
 /* The DER of @cms in a malloc()ed buffer. */
 static int cms_to_der(CMS_ContentInfo *cms, uint8_t **der, size_t *der_size)
 {
-	int len = cr.i2d_CMS_ContentInfo(cms, NULL);
+	int len = C.i2d_CMS_ContentInfo(cms, NULL);
 	unsigned char *buf, *p;
 
 	if (len <= 0)
@@ -304,7 +271,7 @@ static int cms_to_der(CMS_ContentInfo *cms, uint8_t **der, size_t *der_size)
 	if (!buf)
 		return -ENOMEM;
 	p = buf;
-	if (cr.i2d_CMS_ContentInfo(cms, &p) != len) {
+	if (C.i2d_CMS_ContentInfo(cms, &p) != len) {
 		free(buf);
 		return -EIO;
 	}
@@ -329,34 +296,34 @@ int mt_sign_cms(struct modtool_ctx *ctx, struct evp_pkey_st *key, struct x509_st
 		return -EFBIG;
 	}
 	/* BIO_new_mem_buf() takes no empty buffer with a NULL pointer */
-	content = cr.BIO_new_mem_buf(size ? (const void *)data : "", (int)size);
+	content = C.BIO_new_mem_buf(size ? (const void *)data : "", (int)size);
 	if (!content)
 		return -ENOMEM;
 	step = "cannot start a CMS signature";
-	cms = cr.CMS_sign(NULL, NULL, NULL, NULL, CMS_NOCERTS | CMS_PARTIAL | CMS_BINARY |
+	cms = C.CMS_sign(NULL, NULL, NULL, NULL, CMS_NOCERTS | CMS_PARTIAL | CMS_BINARY |
 			  CMS_DETACHED | CMS_STREAM);
 	if (!cms)
 		goto fail;
 	step = by_key_id ? "cannot add the signer by key identifier (does the certificate "
 			   "have a subjectKeyIdentifier?)" : "cannot add the signer";
-	if (!cr.CMS_add1_signer(cms, cert, key, md, flags))
+	if (!C.CMS_add1_signer(cms, cert, key, md, flags))
 		goto fail;
 	step = "cannot compute the signature";
-	if (cr.CMS_final(cms, content, NULL, CMS_NOCERTS | CMS_BINARY) != 1)
+	if (C.CMS_final(cms, content, NULL, CMS_NOCERTS | CMS_BINARY) != 1)
 		goto fail;
 	err = cms_to_der(cms, der, der_size);
 	step = "cannot encode the signature";
 	if (err < 0)
 		goto fail;
-	cr.CMS_ContentInfo_free(cms);
-	cr.BIO_free(content);
+	C.CMS_ContentInfo_free(cms);
+	C.BIO_free(content);
 	return 0;
 fail:
 	mt_err(ctx, "%s: %s: %s\n", path, step, err == -ENOMEM ? strerror(ENOMEM) :
 	       crypto_reason());
 	if (cms)
-		cr.CMS_ContentInfo_free(cms);
-	cr.BIO_free(content);
+		C.CMS_ContentInfo_free(cms);
+	C.BIO_free(content);
 	return err;
 }
 
@@ -364,24 +331,19 @@ int mt_sign_check_raw(struct modtool_ctx *ctx, const char *path, const uint8_t *
 		      size_t size)
 {
 	const unsigned char *p = der;
-	CMS_ContentInfo *cms = cr.d2i_CMS_ContentInfo(NULL, &p, (long)size);
+	CMS_ContentInfo *cms = C.d2i_CMS_ContentInfo(NULL, &p, (long)size);
 	bool ok = cms && p == der + size &&
-		  cr.OBJ_obj2nid(cr.CMS_get0_type(cms)) == NID_pkcs7_signed;
+		  C.OBJ_obj2nid(C.CMS_get0_type(cms)) == NID_pkcs7_signed;
 
 	if (cms)
-		cr.CMS_ContentInfo_free(cms);
-	cr.ERR_clear_error();
+		C.CMS_ContentInfo_free(cms);
+	C.ERR_clear_error();
 	if (ok)
 		return 0;
 	mt_err(ctx, "%s: not a DER PKCS#7/CMS SignedData signature\n", path);
 	return -EBADMSG;
 }
 #else
-int mt_sign_crypto_load(struct modtool_ctx *ctx)
-{
-	mt_err(ctx, "cannot sign: libcrypto support was not built in\n");
-	return -ENOTSUP;
-}
 const struct evp_md_st *mt_sign_digest(struct modtool_ctx *ctx, const char *name) { return NULL; }
 int mt_sign_read_key(struct modtool_ctx *ctx, const char *path, struct evp_pkey_st **key)
 {

@@ -304,16 +304,6 @@ out:
 	return err < 0 ? err : 0;
 }
 
-static int load_libcrypto(struct modtool_ctx *ctx, const char *name)
-{
-	const char *why = NULL;
-	int err = mt_libcrypto_load(&why);
-
-	if (err < 0)
-		mt_err(ctx, "%s: cannot verify: libcrypto unavailable (%s)\n", name,
-		       why ? why : strerror(-err));
-	return err;
-}
 #else
 static int verify_pkcs7(struct modtool_verification *v, const struct modtool_keyring *kr,
 			const uint8_t *data, const struct mt_signature_span *span)
@@ -322,11 +312,6 @@ static int verify_pkcs7(struct modtool_verification *v, const struct modtool_key
 	return -ENOTSUP;
 }
 
-static int load_libcrypto(struct modtool_ctx *ctx, const char *name)
-{
-	mt_err(ctx, "%s: cannot verify: built without libcrypto\n", name);
-	return -ENOTSUP;
-}
 #endif
 
 int mt_keyring_verify_mem(const struct modtool_keyring *kr, struct modtool_ctx *ctx,
@@ -336,7 +321,7 @@ int mt_keyring_verify_mem(const struct modtool_keyring *kr, struct modtool_ctx *
 	struct modtool_verification *v;
 	struct mt_signature_span span;
 	const char *why = NULL;
-	int err = load_libcrypto(ctx, name);
+	int err = mt_libcrypto_need(ctx, name, "verify");
 
 	if (err < 0)
 		return err;
