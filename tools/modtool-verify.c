@@ -158,8 +158,8 @@ static const char *tree_version(const struct verify_opts *o, struct utsname *u)
 	return u->release;
 }
 
-static int build_keyring(const struct verify_opts *o, struct modtool_ctx *ctx,
-			 struct modtool_keyring *kr, const char *kver)
+static int build_keyring(const struct verify_opts *o, struct modtool_keyring *kr,
+			 const char *kver)
 {
 	char image[PATH_MAX];
 	int err = 0;
@@ -186,7 +186,6 @@ static int build_keyring(const struct verify_opts *o, struct modtool_ctx *ctx,
 		tool_error("no trusted certificate: nothing could verify\n");
 		return -ENOKEY;
 	}
-	(void)ctx;
 	return 0;
 }
 
@@ -406,7 +405,7 @@ int modtool_verify_main(int argc, char *argv[])
 	tool_log_setup(ctx, LOG_ERR);
 	err = modtool_keyring_new(ctx, &kr);
 	if (err == 0)
-		err = build_keyring(&o, ctx, kr, kver);
+		err = build_keyring(&o, kr, kver);
 	if (err < 0)
 		goto out;
 	if (o.verbose)

@@ -168,30 +168,38 @@ static int policy_hook(struct modtool_ctx *ctx, struct modtool_module *mod, bool
 	return err;
 }
 
-/* MODTOOL_POLICY_DIRS (colon-separated) replaces the default directories: for tests and image builders. */
-static char **env_dirs(size_t *n)
+/*
+ * MODTOOL_POLICY_DIRS (colon-separated), which replaces the default
+ * directories: for tests and image builders.  0 with *@v NULL when unset.
+ */
+static int env_dirs(char ***v, size_t *n)
 {
 	const char *env = secure_getenv("MODTOOL_POLICY_DIRS");
-	char **v = NULL, *copy, *save, *dir;
+	char *copy, *save, *dir;
 	size_t cap = 0;
+	int err = 0;
 
+	*v = NULL;
 	*n = 0;
-	if (!env || !(copy = strdup(env)))
-		return NULL;
-	for (dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
-		if (mt_strv_push(&v, n, &cap, dir) < 0)
-			break;
+	if (!env)
+		return 0;
+	copy = strdup(env);
+	if (!copy)
+		return -ENOMEM;
+	for (dir = strtok_r(copy, ":", &save); dir && err == 0; dir = strtok_r(NULL, ":", &save))
+		err = mt_strv_push(v, n, &cap, dir);
 	free(copy);
-	return v;
+	return err;
 }
 
-static int load_dirs(struct modtool_ctx *ctx, struct mt_policy *p, const char *const *dirs)
+static int load_dirs(struct modtool_ctx *ctx, struct mt_policy *p, const char *const *dirs,
+		     size_t n_dirs)
 {
 	struct policy_file *files = NULL;
 	size_t n = 0, cap = 0;
 	int err = 0;
 
-	for (size_t i = 0; dirs[i] && err == 0; i++)
+	for (size_t i = 0; i < n_dirs && err == 0; i++)
 		err = list_dir(ctx, p, dirs[i], &files, &n, &cap);
 	if (n)
 		qsort(files, n, sizeof(*files), file_cmp);
@@ -208,35 +216,26 @@ static int load_dirs(struct modtool_ctx *ctx, struct mt_policy *p, const char *c
 MT_EXPORT int modtool_ctx_load_policy(struct modtool_ctx *ctx, const char *const *dirs)
 {
 	static const char *const defaults[] = MT_POLICY_DIRS;
-	struct mt_policy *p;
-	size_t n_env = 0;
+	struct mt_policy *p = NULL;
+	size_t n_dirs = 0;
 	char **env = NULL;
-	int err;
+	int err = 0;
 
 	if (!ctx)
 		return -EINVAL;
 	if (!dirs) {
-		env = env_dirs(&n_env);
+		err = env_dirs(&env, &n_dirs);
 		dirs = env ? (const char *const *)env : defaults;
 	}
-	p = calloc(1, sizeof(*p));
-	if (!p) {
-		mt_strv_free(env, n_env);
-		return -ENOMEM;
-	}
-	if (env) {	/* NULL-terminate the vector for load_dirs */
-		char **v = realloc(env, (n_env + 1) * sizeof(*v));
-
-		if (v) {
-			v[n_env] = NULL;
-			env = v;
-			dirs = (const char *const *)env;
-		} else {
-			dirs = defaults;
-		}
-	}
-	err = load_dirs(ctx, p, dirs);
-	mt_strv_free(env, n_env);
+	if (!env)
+		while (dirs[n_dirs])
+			n_dirs++;
+	if (err == 0 && !(p = calloc(1, sizeof(*p))))
+		err = -ENOMEM;
+	if (err == 0)
+		err = load_dirs(ctx, p, dirs, n_dirs);
+	if (env)
+		mt_strv_free(env, n_dirs);
 	if (err < 0) {
 		mt_policy_free(p);
 		return err;
