@@ -64,32 +64,6 @@ static void path_of(char *out, const char *name)
 	assert_true(n > 0 && n < PATH_MAX);
 }
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* The whole file in an exact-size heap buffer (so overreads are caught). */
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	struct stat st;
-	uint8_t *buf;
-	FILE *f = fopen(path, "rb");
-
-	assert_non_null(f);
-	assert_int_equal(fstat(fileno(f), &st), 0);
-	*len = st.st_size;
-	buf = malloc(*len ? *len : 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, *len, f), *len);
-	fclose(f);
-	return buf;
-}
-
 /* Run a command the fixtures need: it must succeed. */
 #define run(...) \
 	do { \

@@ -311,16 +311,6 @@ static void path_of(char *out, const char *name)
 	assert_true(n > 0 && n < PATH_MAX);
 }
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	if (len)
-		assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
 static struct bytes read_back(const char *path)
 {
 	struct bytes b = { 0 };

@@ -148,16 +148,13 @@ static void test_broken_lines(void **state)
 	}
 }
 
-static void write_file(const char *rel, const char *text)
+/* @text into @rel under the test's directory. */
+static void put(const char *rel, const char *text)
 {
 	char path[PATH_MAX];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	write_file(path, text, strlen(text));
 }
 
 static void test_directories(void **state)
@@ -172,11 +169,11 @@ static void test_directories(void **state)
 	snprintf(b, sizeof(b), "%s/b", dir);
 	snprintf(none, sizeof(none), "%s/none", dir);
 	assert_int_equal(run_status("mkdir -p %s %s", a, b), 0);
-	write_file("a/10-x.conf", "enforce forbid x\n");
-	write_file("a/20-y.conf", "enforce forbid y\n");
-	write_file("b/10-x.conf", "# x allowed again\n");
-	write_file("a/notes.txt", "enforce forbid z\n");	/* not a .conf */
-	write_file("a/.hidden.conf", "enforce forbid z\n");
+	put("a/10-x.conf", "enforce forbid x\n");
+	put("a/20-y.conf", "enforce forbid y\n");
+	put("b/10-x.conf", "# x allowed again\n");
+	put("a/notes.txt", "enforce forbid z\n");	/* not a .conf */
+	put("a/.hidden.conf", "enforce forbid z\n");
 	assert_int_equal(modtool_ctx_new(NULL, &ctx), 0);
 	modtool_ctx_set_log_fn(ctx, capture_log, &log);
 	assert_int_equal(modtool_ctx_load_policy(ctx, dirs), 1);

@@ -56,18 +56,9 @@ __attribute__((format(printf, 2, 3))) static void path_of(char *buf, const char 
 	va_end(ap);
 }
 
-static void write_bytes(const char *path, const void *data, size_t size)
+static void write_text(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, size, f), size);
-	assert_int_equal(fclose(f), 0);
-}
-
-static void write_file(const char *path, const char *text)
-{
-	write_bytes(path, text, strlen(text));
+	write_file(path, text, strlen(text));
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -112,10 +103,10 @@ static void publish(void)
 		path_of(path, "sys/module/%s", name);
 		mkdir(path, 0755);
 		strcat(path, "/initstate");
-		write_file(path, "live\n");
+		write_text(path, "live\n");
 		snprintf(line, sizeof(line), "%d\n", refs);
 		path_of(path, "sys/module/%s/refcnt", name);
-		write_file(path, line);
+		write_text(path, line);
 	}
 	fclose(proc);
 }
@@ -248,7 +239,7 @@ static void put_index(const char *name, const char *const *keys, const char *val
 	assert_int_equal(mt_index_builder_write(b, &buf, &size), 0);
 	mt_index_builder_free(b);
 	path_of(path, "tree/%s", name);
-	write_bytes(path, buf, size);
+	write_file(path, buf, size);
 	free(buf);
 }
 
@@ -272,7 +263,7 @@ static int setup_tree(void **state)
 		snprintf(file, sizeof(file), "tree/%.*s", (int)strcspn(dep_lines[i], ":"),
 			 dep_lines[i]);
 		path_of(path, "%s", file);
-		write_file(path, "");
+		write_text(path, "");
 	}
 	return 0;
 }
@@ -313,7 +304,7 @@ static void make_ctx(struct test *t, const char *conf)
 			     "remove cmd echo \"removed [$CMDLINE_OPTS]\" > %s/out\n"
 			     "options cmd z=0\n", conf, root, root) > 0);
 	path_of(path, "conf/t.conf");
-	write_file(path, text);
+	write_text(path, text);
 	free(text);
 	path_of(path, "conf");
 	paths[0] = path;

@@ -21,17 +21,14 @@
 
 static char root[] = "/tmp/test-status.XXXXXX";
 
+/* @text into @rel under the fake root, directories made as needed. */
 static void put(const char *rel, const char *text)
 {
 	char path[PATH_MAX];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	assert_int_equal(run_status("mkdir -p \"$(dirname '%s')\"", path), 0);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
+	write_file(path, text, strlen(text));
 }
 
 static int setup(void **state)

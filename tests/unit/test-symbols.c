@@ -410,15 +410,6 @@ static void results_free(struct results *r)
 		modtool_symbols_free(r->list[k]);
 }
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
 static void module_path(char *path, const char *name)
 {
 	assert_true(snprintf(path, PATH_MAX, "%s/%s.ko", tmpdir, name) < PATH_MAX);

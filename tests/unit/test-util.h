@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What several unit tests share: sanitizer detection, a log capture, running
- * a command, finding the real module trees.
+ * a command, finding the real module trees, whole files written and read
+ * (with cmocka's asserts: include cmocka.h first).
  */
 #ifndef MODTOOL_TEST_UTIL_H
 #define MODTOOL_TEST_UTIL_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -94,6 +97,36 @@ static char *test_trees_dir(void)
 	while (len && line[len - 1] == '\n')
 		line[--len] = '\0';
 	return len ? strdup(line) : NULL;
+}
+
+/* Write @size bytes of @data to @path (created or truncated). */
+__attribute__((unused))
+static void write_file(const char *path, const void *data, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	if (size)	/* no fwrite() of a NULL buffer, which UBSan reports */
+		assert_int_equal(fwrite(data, 1, size, f), size);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* All of @path in an exact-size heap buffer (so overreads are caught), its length in *@size. */
+__attribute__((unused))
+static uint8_t *read_file(const char *path, size_t *size)
+{
+	struct stat st;
+	uint8_t *buf;
+	FILE *f = fopen(path, "rb");
+
+	assert_non_null(f);
+	assert_int_equal(fstat(fileno(f), &st), 0);
+	*size = st.st_size;
+	buf = malloc(*size ? *size : 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, *size, f), *size);
+	fclose(f);
+	return buf;
 }
 
 #endif

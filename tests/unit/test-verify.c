@@ -35,33 +35,6 @@ static char *in_dir(const char *name)
 	return p;
 }
 
-static void write_file(const char *path, const void *data, size_t size)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, size, f), size);
-	assert_int_equal(fclose(f), 0);
-}
-
-static uint8_t *read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *p;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	p = malloc(n + 1);
-	assert_non_null(p);
-	assert_int_equal(fread(p, 1, n, f), (size_t)n);
-	fclose(f);
-	*size = n;
-	return p;
-}
-
 static int make_cert(const char *name, const char *newkey)
 {
 	return run_status("openssl req -new -nodes -batch -x509 -subj /CN=%s %s "
