@@ -23,4 +23,8 @@ int mt_read_whole(const struct modtool_ctx *ctx, const char *file, size_t max, c
 /* All of /proc/modules, NUL-terminated, malloc()ed: it changes between reads of parts. */
 int mt_read_proc_modules(struct modtool_ctx *ctx, char **text, size_t *len);
 
+/* Open /sys/module/@name ('-' read as '_') as a directory: the descriptor or -errno. */
+int mt_open_module_dir(struct modtool_ctx *ctx, const char *name);
+/* The names in the module directory @dfd's holders/, comma-separated, in directory order. */
+int mt_read_holders(int dfd, char **out);
 #endif
