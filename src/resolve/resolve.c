@@ -223,9 +223,16 @@ MT_EXPORT const char *modtool_resolve_command(struct modtool_ctx *ctx, const cha
 MT_EXPORT int modtool_resolve_options(struct modtool_ctx *ctx, const char *name,
 				      const char *alias, char **options)
 {
+	size_t len;
+	int err;
+
 	if (!ctx || !name || !options)
 		return -EINVAL;
-	return mt_config_options(ctx->config, name, alias, NULL, options);
+	err = mt_config_options(ctx->config, name, alias, NULL, options);
+	/* without the space a plan puts before the command line's options */
+	if (err == 0 && *options && (len = strlen(*options)) && (*options)[len - 1] == ' ')
+		(*options)[len - 1] = '\0';
+	return err;
 }
 
 MT_EXPORT bool modtool_resolve_is_blacklisted(struct modtool_ctx *ctx, const char *name)
