@@ -299,15 +299,11 @@ MT_EXPORT int modtool_module_get_state(struct modtool_ctx *ctx, const char *name
 MT_EXPORT int modtool_module_get_refcount(struct modtool_ctx *ctx, const char *name)
 {
 	long value;
-	int dfd, err;
+	int err;
 
 	if (!ctx || !name)
 		return -EINVAL;
-	dfd = mt_open_module_dir(ctx, name);
-	if (dfd < 0)
-		return dfd;
-	err = mt_read_attr_long(dfd, "refcnt", &value);
-	close(dfd);
+	err = mt_read_module_attr_long(ctx, name, "refcnt", &value);
 	if (err < 0)
 		return err;
 	if (value < 0 || value > INT_MAX)

@@ -67,9 +67,9 @@ MT_EXPORT long modtool_module_get_size(struct modtool_ctx *ctx, const char *name
 	dfd = mt_open_module_dir(ctx, name);
 	if (dfd < 0)
 		return dfd;
-	/* coresize since Linux 3.3; before, only /proc/modules has it */
-	err = mt_read_attr_long(dfd, "coresize", &size);
 	close(dfd);
+	/* coresize since Linux 3.3; before, only /proc/modules has it */
+	err = mt_read_module_attr_long(ctx, name, "coresize", &size);
 	if (err == -ENOENT)
 		return size_from_proc_modules(ctx, name);
 	if (err < 0) {
@@ -77,20 +77,6 @@ MT_EXPORT long modtool_module_get_size(struct modtool_ctx *ctx, const char *name
 		return err;
 	}
 	return size;
-}
-
-static int read_address(int dfd, const char *name, unsigned long *address)
-{
-	char buf[32], *end;
-	int err = mt_read_attr(dfd, name, buf, sizeof(buf));
-
-	if (err < 0)
-		return err;
-	errno = 0;
-	*address = strtoul(buf, &end, 16);
-	if (end == buf || errno || (*end && *end != '\n'))
-		return -EINVAL;
-	return 0;
 }
 
 static int sections_add(struct modtool_sections *s, const char *name, unsigned long address)
@@ -130,7 +116,7 @@ static int read_sections(struct modtool_ctx *ctx, int dfd, const char *name,
 
 		if (mt_streq(d->d_name, ".") || mt_streq(d->d_name, ".."))
 			continue;
-		err = read_address(dirfd(dir), d->d_name, &address);
+		err = mt_read_attr_ulong(dirfd(dir), d->d_name, 16, &address);
 		if (err < 0)
 			mt_err(ctx, "/sys/module/%s/sections/%s: %s\n", name, d->d_name,
 			       strerror(-err));

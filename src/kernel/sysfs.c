@@ -52,7 +52,9 @@ int mt_read_attr(int dfd, const char *name, char *buf, size_t size)
 	return (int)done;
 }
 
-int mt_read_attr_long(int dfd, const char *name, long *value)
+/* The one number of a small attribute file: signed in base 10, else unsigned in @base. */
+static int read_attr_number(int dfd, const char *name, int base, long *value,
+			    unsigned long *uvalue)
 {
 	char buf[32], *end;
 	int err = mt_read_attr(dfd, name, buf, sizeof(buf));
@@ -60,10 +62,35 @@ int mt_read_attr_long(int dfd, const char *name, long *value)
 	if (err < 0)
 		return err;
 	errno = 0;
-	*value = strtol(buf, &end, 10);
+	if (value)
+		*value = strtol(buf, &end, 10);
+	else
+		*uvalue = strtoul(buf, &end, base);
 	if (end == buf || errno || (*end && *end != '\n'))
 		return -EINVAL;
 	return 0;
+}
+
+int mt_read_attr_long(int dfd, const char *name, long *value)
+{
+	return read_attr_number(dfd, name, 10, value, NULL);
+}
+
+int mt_read_attr_ulong(int dfd, const char *name, int base, unsigned long *value)
+{
+	return read_attr_number(dfd, name, base, NULL, value);
+}
+
+int mt_read_module_attr_long(struct modtool_ctx *ctx, const char *module, const char *name,
+			     long *value)
+{
+	int dfd = mt_open_module_dir(ctx, module), err;
+
+	if (dfd < 0)
+		return dfd;
+	err = mt_read_attr_long(dfd, name, value);
+	close(dfd);
+	return err;
 }
 
 int mt_read_whole(const struct modtool_ctx *ctx, const char *file, size_t max, char **textp,

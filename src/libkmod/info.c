@@ -171,20 +171,13 @@ KMOD_EXPORT int kmod_module_get_symbols(const struct kmod_module *mod, struct km
 	return symbols_list(mod, modtool_module_get_exports, list);
 }
 
+/* The same entries as the versions': the same getters under kmod's other names. */
 KMOD_EXPORT const char *kmod_module_symbol_get_symbol(const struct kmod_list *entry)
-{
-	return entry ? symbol_of(entry)->name : NULL;
-}
-
+	__attribute__((alias("kmod_module_version_get_symbol")));
 KMOD_EXPORT uint64_t kmod_module_symbol_get_crc(const struct kmod_list *entry)
-{
-	return entry ? symbol_of(entry)->crc : 0;
-}
-
+	__attribute__((alias("kmod_module_version_get_crc")));
 KMOD_EXPORT void kmod_module_symbols_free_list(struct kmod_list *list)
-{
-	mt_kmod_list_free(list, free);
-}
+	__attribute__((alias("kmod_module_versions_free_list")));
 
 KMOD_EXPORT int kmod_module_get_dependency_symbols(const struct kmod_module *mod,
 						   struct kmod_list **list)
@@ -193,9 +186,7 @@ KMOD_EXPORT int kmod_module_get_dependency_symbols(const struct kmod_module *mod
 }
 
 KMOD_EXPORT const char *kmod_module_dependency_symbol_get_symbol(const struct kmod_list *entry)
-{
-	return entry ? symbol_of(entry)->name : NULL;
-}
+	__attribute__((alias("kmod_module_version_get_symbol")));
 
 KMOD_EXPORT int kmod_module_dependency_symbol_get_bind(const struct kmod_list *entry)
 {
@@ -203,11 +194,6 @@ KMOD_EXPORT int kmod_module_dependency_symbol_get_bind(const struct kmod_list *e
 }
 
 KMOD_EXPORT uint64_t kmod_module_dependency_symbol_get_crc(const struct kmod_list *entry)
-{
-	return entry ? symbol_of(entry)->crc : 0;
-}
-
+	__attribute__((alias("kmod_module_version_get_crc")));
 KMOD_EXPORT void kmod_module_dependency_symbols_free_list(struct kmod_list *list)
-{
-	mt_kmod_list_free(list, free);
-}
+	__attribute__((alias("kmod_module_versions_free_list")));
