@@ -50,6 +50,18 @@ static struct info_entry *info_entry_new(const char *key, const char *value)
 	return e;
 }
 
+/* The engine's module behind @mod for a call that fills *@list, which must be empty. */
+static int engine_module(const struct kmod_module *mod, struct kmod_list **list,
+			 struct modtool_module **mt)
+{
+	if (!mod || !list)
+		return -ENOENT;
+	if (*list)
+		return -EINVAL;
+	*mt = mt_kmod_module_engine((struct kmod_module *)mod);
+	return *mt ? 0 : -ENOMEM;
+}
+
 KMOD_EXPORT int kmod_module_get_info(const struct kmod_module *mod, struct kmod_list **list)
 {
 	struct modtool_module *mt;
@@ -57,13 +69,9 @@ KMOD_EXPORT int kmod_module_get_info(const struct kmod_module *mod, struct kmod_
 	size_t n;
 	int err;
 
-	if (!mod || !list)
-		return -ENOENT;
-	if (*list)
-		return -EINVAL;
-	mt = mt_kmod_module_engine((struct kmod_module *)mod);
-	if (!mt)
-		return -ENOMEM;
+	err = engine_module(mod, list, &mt);
+	if (err < 0)
+		return err;
 	if (!modtool_module_get_path(mt) && !mt_kmod_module_is_builtin((struct kmod_module *)mod))
 		return -ENOENT;
 	err = modtool_module_get_info(mt, MODTOOL_INFO_SIGNATURE, &info);
@@ -109,13 +117,9 @@ static int symbols_list(const struct kmod_module *mod, symbols_fn get, struct km
 	size_t n;
 	int err;
 
-	if (!mod || !list)
-		return -ENOENT;
-	if (*list)
-		return -EINVAL;
-	mt = mt_kmod_module_engine((struct kmod_module *)mod);
-	if (!mt)
-		return -ENOMEM;
+	err = engine_module(mod, list, &mt);
+	if (err < 0)
+		return err;
 	err = get(mt, &syms);
 	if (err < 0)
 		return err;
