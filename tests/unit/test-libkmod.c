@@ -167,13 +167,13 @@ static void enter_fake_sysfs(void)
 	char path[PATH_MAX];
 
 	if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0 ||
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    mount("none", "/sys/module", "tmpfs", 0, NULL) < 0)
 		return;
 	snprintf(path, sizeof(path), "%s/proc-modules", root);
 	fake_sysfs = true;
 	put_text(root, "proc-modules", "a 16384 0 - Live 0x0\n");
-	fake_proc = mount(path, "/proc/modules", NULL, MS_BIND, NULL) == 0;
+	fake_proc = mount(path, "/proc/modules", "none", MS_BIND, NULL) == 0;
 }
 
 static int setup(void **state)
