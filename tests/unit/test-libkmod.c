@@ -498,6 +498,23 @@ static void test_probe(void **state)
 	assert_string_equal(actions, "c[] b[]");
 	assert_int_equal(probe(ctx, "pci:v1234d9999", dry | KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY,
 			       NULL), 0);	/* a: the first of the list */
+	{
+		/* b found by an alias: stopped by ALIAS_ONLY, loaded without a blacklist flag */
+		struct kmod_list *list = NULL;
+		struct kmod_module *b;
+
+		assert_int_equal(kmod_module_new_from_lookup(ctx, "pci:v1234d9999", &list), 0);
+		b = mod_of(kmod_list_next(list, list));
+		assert_string_equal(kmod_module_get_name(b), "b");
+		assert_int_equal(kmod_module_probe_insert_module(b, dry |
+				 KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY, NULL, NULL, NULL,
+				 print_action), KMOD_PROBE_APPLY_BLACKLIST_ALIAS_ONLY);
+		actions[0] = '\0';
+		assert_int_equal(kmod_module_probe_insert_module(b, dry, NULL, NULL, NULL,
+								 print_action), 0);
+		assert_string_equal(actions, "c[] b[]");
+		kmod_module_unref_list(list);
+	}
 	/* ALL leaves out a blacklisted dependency */
 	assert_int_equal(probe(ctx, "a", dry | KMOD_PROBE_APPLY_BLACKLIST_ALL, NULL), 0);
 	assert_string_equal(actions, "c[] install:d[] a[x=1 ] c[]");
