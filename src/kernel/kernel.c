@@ -20,6 +20,13 @@
 #include "module/module.h"
 #include "kernel/sysfs.h"
 
+/*
+ * libc's wrappers, as kmod calls them (kmod's own testsuite fakes the
+ * kernel by replacing these); finit_module() has none: syscall().
+ */
+long init_module(const void *image, unsigned long len, const char *params);
+long delete_module(const char *name, unsigned int flags);
+
 /* The kernel's finit_module() flags (<linux/module.h>; the last from 6.4). */
 #define KERNEL_IGNORE_MODVERSIONS 1
 #define KERNEL_IGNORE_VERMAGIC 2
@@ -110,7 +117,7 @@ static int insert_image(struct mt_file *file, const char *params, int kflags)
 		return err;
 	if (kflags)
 		return finit_from_memory(file, params, kflags);
-	if (syscall(SYS_init_module, file->data, file->size, params) < 0)
+	if (init_module(file->data, file->size, params) < 0)
 		return -errno;
 	return 0;
 }
@@ -214,7 +221,7 @@ MT_EXPORT int modtool_module_remove(struct modtool_ctx *ctx, const char *name,
 		oflags |= O_NONBLOCK;
 	if (flags & MODTOOL_REMOVE_FORCE)
 		oflags |= O_TRUNC;
-	if (syscall(SYS_delete_module, norm, oflags) < 0) {
+	if (delete_module(norm, oflags) < 0) {
 		err = -errno;
 		mt_info(ctx, "could not remove '%s': %s\n", norm, strerror(-err));
 		return err;

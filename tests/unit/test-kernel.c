@@ -72,6 +72,13 @@ long syscall(long nr, ...)
 	return -1;
 }
 
+/* The library calls libc's wrappers for these (as kmod does): to the fake above. */
+long init_module(const void *image, unsigned long len, const char *params);
+long init_module(const void *image, unsigned long len, const char *params)
+{
+	return syscall(SYS_init_module, image, len, params);
+}
+
 /* Write @content to root/@rel, making the directories on the way. */
 static void put(const char *rel, const char *content)
 {

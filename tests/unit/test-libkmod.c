@@ -84,6 +84,13 @@ __attribute__((visibility("default"))) long syscall(long nr, ...)
 	return -1;
 }
 
+/* The library calls libc's wrappers for these (as kmod does): to the fake above. */
+__attribute__((visibility("default"))) long delete_module(const char *name, unsigned int flags);
+__attribute__((visibility("default"))) long delete_module(const char *name, unsigned int flags)
+{
+	return syscall(SYS_delete_module, name, (long)flags);
+}
+
 /* ---- the tree ---------------------------------------------------------------- */
 
 static void put_text(const char *dir, const char *name, const char *text)

@@ -199,6 +199,13 @@ long syscall(long nr, ...)
 	return -1;
 }
 
+/* The library calls libc's wrappers for these (as kmod does): to the fake above. */
+long delete_module(const char *name, unsigned int flags);
+long delete_module(const char *name, unsigned int flags)
+{
+	return syscall(SYS_delete_module, name, (long)flags);
+}
+
 /* ---- the tree and the context ------------------------------------------------------ */
 
 static const char *const dep_lines[] = {
