@@ -13,10 +13,12 @@
  * Usage: compare TREE CONFIG_DIR DETAIL_COUNT < names
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libkmod.h>
@@ -277,6 +279,41 @@ static void kernel_state(struct kmod_ctx *ctx, const char *names)
 	}
 }
 
+/*
+ * kmod_validate_resources() as indexes and configuration change, in @dir
+ * (a copy of a tree's indexes and an empty configuration directory, made
+ * for this run): what udev asks before each event.
+ */
+static void resources(const char *dir)
+{
+	struct timespec later[2] = { { 0, UTIME_OMIT }, { 2000000000, 0 } };
+	char tree_dir[4096], conf_dir[4096], path[4200];
+	const char *paths[] = { conf_dir, NULL };
+	struct kmod_ctx *ctx;
+
+	snprintf(tree_dir, sizeof(tree_dir), "%s/tree", dir);
+	snprintf(conf_dir, sizeof(conf_dir), "%s/conf", dir);
+	ctx = kmod_new(tree_dir, paths);
+	printf("resources fresh: %d\n", kmod_validate_resources(ctx));
+	printf("load: %d, then: %d\n", kmod_load_resources(ctx), kmod_validate_resources(ctx));
+	snprintf(path, sizeof(path), "%s/modules.alias.bin", tree_dir);
+	utimensat(AT_FDCWD, path, later, 0);
+	printf("an index changed: %d\n", kmod_validate_resources(ctx));
+	kmod_unload_resources(ctx);
+	printf("unloaded: %d\n", kmod_validate_resources(ctx));
+	printf("loaded again: %d, then: %d\n", kmod_load_resources(ctx),
+	       kmod_validate_resources(ctx));
+	snprintf(path, sizeof(path), "%s/new.conf", conf_dir);
+	close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	printf("a configuration file added: %d\n", kmod_validate_resources(ctx));
+	kmod_unref(ctx);
+	snprintf(path, sizeof(path), "%s/modules.dep.bin", tree_dir);
+	unlink(path);
+	ctx = kmod_new(tree_dir, paths);
+	printf("load without modules.dep.bin: %d\n", kmod_load_resources(ctx));
+	kmod_unref(ctx);
+}
+
 /* kmod_new()'s configuration argument: NULL reads the standard places, {NULL} none. */
 static void default_config(void)
 {
@@ -330,6 +367,8 @@ int main(int argc, char **argv)
 			lookup(ctx, line, &detail);
 	}
 	from_paths(ctx, argv + 4, argc - 4);
+	if (getenv("COMPARE_RESOURCES_DIR"))
+		resources(getenv("COMPARE_RESOURCES_DIR"));
 	if (getenv("COMPARE_SYSFS_MODULES"))
 		kernel_state(ctx, getenv("COMPARE_SYSFS_MODULES"));
 	references(ctx);

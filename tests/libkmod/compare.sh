@@ -54,6 +54,15 @@ ours=$(lib_of "$ourlib")
 case $ours in "$ourlib"/*) ;; *) echo "FAIL: ours not loaded: $ours"; exit 1 ;; esac
 case $debian in "$ourlib"/*|"") echo "FAIL: Debian's libkmod not loaded: $debian"; exit 1 ;; esac
 
+# A copy of a tree's indexes and an empty configuration directory, which
+# the program changes to see kmod_validate_resources() answer.
+export COMPARE_RESOURCES_DIR="$work/resources"
+fresh_resources() {
+	rm -rf "$COMPARE_RESOURCES_DIR"
+	mkdir -p "$COMPARE_RESOURCES_DIR/tree" "$COMPARE_RESOURCES_DIR/conf"
+	cp "$1"/modules.*.bin "$COMPARE_RESOURCES_DIR/tree/"
+}
+
 for kver in 6.1 6.12; do
 	tree=$(echo "$cache/trees/$kver/lib/modules/"*)
 	if [ ! -f "$tree/modules.dep.bin" ]; then
@@ -76,10 +85,12 @@ for kver in 6.1 6.12; do
 	} > "$names"
 	files=$(awk -F: 'NR % 400 == 7 { print "'"$tree"'/" $1 }' "$tree/modules.dep")
 	echo "$kver: $(wc -l < "$names") names, $(echo "$files" | wc -w) module files"
+	fresh_resources "$tree"
 	# shellcheck disable=SC2086 # the module files are words
 	env -u LD_LIBRARY_PATH ASAN_OPTIONS=detect_leaks=0 "$prog" "$tree" "$src/tests/libkmod/modprobe.d" 60 $files \
 		< "$names" > "$work/kmod-$kver.out" 2> "$work/kmod-$kver.err" || {
 		echo "FAIL: $kver: the program failed on Debian's libkmod"; status=1; continue; }
+	fresh_resources "$tree"
 	# shellcheck disable=SC2086
 	LD_LIBRARY_PATH=$ourlib "$prog" "$tree" "$src/tests/libkmod/modprobe.d" 60 $files \
 		< "$names" > "$work/ours-$kver.out" 2> "$work/ours-$kver.err" || {
