@@ -63,6 +63,10 @@ fresh_resources() {
 	cp "$1"/modules.*.bin "$COMPARE_RESOURCES_DIR/tree/"
 }
 
+# how many modules get info, versions, symbols and dependency symbols compared
+detail=60
+[ "${COMPARE_FULL:-}" = 1 ] && detail=1000000
+
 for kver in 6.1 6.12; do
 	tree=$(echo "$cache/trees/$kver/lib/modules/"*)
 	if [ ! -f "$tree/modules.dep.bin" ]; then
@@ -73,6 +77,14 @@ for kver in 6.1 6.12; do
 	{
 		# every 40th alias (modaliases with patterns, of every bus), module
 		# names from modules.dep, built-in modules, symbols
+		# COMPARE_FULL=1: every module name, every 5th alias, every 10th symbol
+		# (a few minutes; about 5 million lines a tree)
+		if [ "${COMPARE_FULL:-}" = 1 ]; then
+			awk -F: '{ n = $1; sub(".*/", "", n); sub("\\.ko.*", "", n); print n }' \
+				"$tree/modules.dep"
+			awk 'NR % 5 == 0 { print $2 }' "$tree/modules.alias"
+			awk 'NR % 10 == 0 { print $2 }' "$tree/modules.symbols"
+		fi
 		awk 'NR % 40 == 1 { print $2 }' "$tree/modules.alias"
 		awk -F: 'NR % 25 == 1 { n = $1; sub(".*/", "", n); sub("\\.ko.*", "", n); print n }' \
 			"$tree/modules.dep"
@@ -87,12 +99,12 @@ for kver in 6.1 6.12; do
 	echo "$kver: $(wc -l < "$names") names, $(echo "$files" | wc -w) module files"
 	fresh_resources "$tree"
 	# shellcheck disable=SC2086 # the module files are words
-	env -u LD_LIBRARY_PATH ASAN_OPTIONS=detect_leaks=0 "$prog" "$tree" "$src/tests/libkmod/modprobe.d" 60 $files \
+	env -u LD_LIBRARY_PATH ASAN_OPTIONS=detect_leaks=0 "$prog" "$tree" "$src/tests/libkmod/modprobe.d" "$detail" $files \
 		< "$names" > "$work/kmod-$kver.out" 2> "$work/kmod-$kver.err" || {
 		echo "FAIL: $kver: the program failed on Debian's libkmod"; status=1; continue; }
 	fresh_resources "$tree"
 	# shellcheck disable=SC2086
-	LD_LIBRARY_PATH=$ourlib "$prog" "$tree" "$src/tests/libkmod/modprobe.d" 60 $files \
+	LD_LIBRARY_PATH=$ourlib "$prog" "$tree" "$src/tests/libkmod/modprobe.d" "$detail" $files \
 		< "$names" > "$work/ours-$kver.out" 2> "$work/ours-$kver.err" || {
 		echo "FAIL: $kver: the program failed on ours"; cat "$work/ours-$kver.err"
 		status=1; continue; }
