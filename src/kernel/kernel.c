@@ -20,6 +20,14 @@
 #include "module/module.h"
 #include "kernel/sysfs.h"
 
+/*
+ * libc's wrappers of two module syscalls, which no header declares.  Called
+ * rather than syscall(): LD_PRELOAD fakes of the kernel (kmod's testsuite)
+ * interpose these names, and only finit_module through syscall().
+ */
+int init_module(const void *image, unsigned long len, const char *params);
+int delete_module(const char *name, unsigned int flags);
+
 /* The kernel's finit_module() flags (<linux/module.h>; the last from 6.4). */
 #define KERNEL_IGNORE_MODVERSIONS 1
 #define KERNEL_IGNORE_VERMAGIC 2
@@ -107,7 +115,8 @@ static int finit_from_memory(struct mt_file *file, const char *params, int kflag
 			done += n;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", wfd);
-	fd = err ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	/* openat: a fake root that redirects open() must not move our own fd */
+	fd = err ? -1 : openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (!err && fd < 0)
 		err = -errno;
 	close(wfd);
@@ -127,7 +136,7 @@ static int insert_image(struct mt_file *file, const char *params, int kflags)
 		return err;
 	if (kflags)
 		return finit_from_memory(file, params, kflags);
-	if (syscall(SYS_init_module, file->data, file->size, params) < 0)
+	if (init_module(file->data, file->size, params) < 0)
 		return -errno;
 	return 0;
 }
@@ -231,7 +240,7 @@ MT_EXPORT int modtool_module_remove(struct modtool_ctx *ctx, const char *name,
 		oflags |= O_NONBLOCK;
 	if (flags & MODTOOL_REMOVE_FORCE)
 		oflags |= O_TRUNC;
-	if (syscall(SYS_delete_module, norm, oflags) < 0) {
+	if (delete_module(norm, oflags) < 0) {
 		err = -errno;
 		mt_info(ctx, "could not remove '%s': %s\n", norm, strerror(-err));
 		return err;
