@@ -16,6 +16,7 @@
 
 #include "base/internal.h"
 #include "index/index.h"
+#include "module/elf-strip.h"
 #include "module/file.h"
 #include "module/module.h"
 #include "kernel/sysfs.h"
@@ -128,14 +129,36 @@ static int finit_from_memory(struct mt_file *file, const char *params, int kflag
 	return err;
 }
 
+/*
+ * A forced load where the kernel has no finit_module() (before 3.8): what
+ * the flags would have the kernel ignore is stripped from a copy instead.
+ */
+static int init_stripped(struct mt_file *file, const char *params, int kflags)
+{
+	uint8_t *copy = malloc(file->size);
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, file->data, file->size);
+	err = mt_elf_strip_for_force(copy, file->size, kflags & KERNEL_IGNORE_MODVERSIONS,
+				     kflags & KERNEL_IGNORE_VERMAGIC);
+	if (!err && init_module(copy, file->size, params) < 0)
+		err = -errno;
+	free(copy);
+	return err;
+}
+
 static int insert_image(struct mt_file *file, const char *params, int kflags)
 {
 	int err = mt_file_load(file);
 
 	if (err < 0)
 		return err;
-	if (kflags)
-		return finit_from_memory(file, params, kflags);
+	if (kflags) {
+		err = finit_from_memory(file, params, kflags);
+		return err == -ENOSYS ? init_stripped(file, params, kflags) : err;
+	}
 	if (init_module(file->data, file->size, params) < 0)
 		return -errno;
 	return 0;
