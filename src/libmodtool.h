@@ -39,6 +39,25 @@ void modtool_ctx_set_log_fn(struct modtool_ctx *ctx, modtool_log_fn fn, void *us
 void modtool_ctx_set_log_priority(struct modtool_ctx *ctx, int priority);
 int modtool_ctx_get_log_priority(const struct modtool_ctx *ctx);
 
+/*
+ * The module tree's indexes, opened now rather than on first use (a daemon
+ * pays once, at start): 0, or why one could not be (-ENOENT: not generated;
+ * modules.builtin.alias.bin may be missing).  Closing them makes the next
+ * use open them again.
+ */
+int modtool_ctx_open_indexes(struct modtool_ctx *ctx);
+void modtool_ctx_close_indexes(struct modtool_ctx *ctx);
+
+enum modtool_resources {
+	MODTOOL_RESOURCES_CURRENT = 0,
+	/* an index the context holds open was replaced (depmod ran): close and reopen */
+	MODTOOL_RESOURCES_INDEXES_CHANGED = 1,
+	/* a configuration file or directory changed: read the configuration again */
+	MODTOOL_RESOURCES_CONFIG_CHANGED = 2,
+};
+/* Is what the context read still what is on disk? (the worst change found) */
+int modtool_ctx_check_resources(const struct modtool_ctx *ctx);
+
 /* Library version string and the optional features it was built with. */
 const char *modtool_version(void);
 const char *modtool_features(void);
@@ -81,6 +100,16 @@ enum modtool_lookup_flags {
 int modtool_module_lookup(struct modtool_ctx *ctx, const char *name, unsigned int flags,
 			  struct modtool_list **list);
 
+/*
+ * Module @name (as the kernel spells it: '_', no ".ko") with its file from
+ * modules.dep, else built in when modules.builtin lists it, else neither.
+ */
+int modtool_module_new_from_name(struct modtool_ctx *ctx, const char *name,
+				 struct modtool_module **mod);
+
+/* An empty list, and a module appended to it (a new reference) found by @alias (or NULL). */
+int modtool_list_new(struct modtool_ctx *ctx, struct modtool_list **list);
+int modtool_list_append(struct modtool_list *list, struct modtool_module *mod, const char *alias);
 size_t modtool_list_count(const struct modtool_list *list);
 /* Borrowed: valid while the list lives; take a reference to keep it. */
 struct modtool_module *modtool_list_get(const struct modtool_list *list, size_t i);
@@ -215,6 +244,23 @@ int modtool_module_get_state(struct modtool_ctx *ctx, const char *name);
 /* Reference count (/sys/module/NAME/refcnt), or a negative errno. */
 int modtool_module_get_refcount(struct modtool_ctx *ctx, const char *name);
 
+/* The modules holding loaded module @name (/sys/module/NAME/holders), comma-separated, in
+ * directory order ("" for none); the caller frees *@holders.  -ENOENT: not loaded. */
+int modtool_module_get_holders(struct modtool_ctx *ctx, const char *name, char **holders);
+/* Its size in bytes (coresize, else /proc/modules), or a negative errno. */
+long modtool_module_get_size(struct modtool_ctx *ctx, const char *name);
+/*
+ * Where its sections were placed (/sys/module/NAME/sections/, readable by
+ * root): their number, or a negative errno.
+ */
+struct modtool_sections;
+int modtool_module_get_sections(struct modtool_ctx *ctx, const char *name,
+				struct modtool_sections **sections);
+size_t modtool_sections_count(const struct modtool_sections *sections);
+const char *modtool_sections_get_name(const struct modtool_sections *sections, size_t i);
+unsigned long modtool_sections_get_address(const struct modtool_sections *sections, size_t i);
+void modtool_sections_free(struct modtool_sections *sections);
+
 /* The modules loaded now, as /proc/modules lists them. */
 struct modtool_loaded;
 int modtool_loaded_list(struct modtool_ctx *ctx, struct modtool_loaded **list);
@@ -344,10 +390,13 @@ size_t modtool_config_get_deps(const struct modtool_ctx *ctx, enum modtool_confi
 int modtool_config_find(const struct modtool_ctx *ctx, enum modtool_config_kind kind,
 			const char *name, const char *alias, size_t start);
 
-/* The alias indexes kmod's `modprobe -c` dumps after the configuration. */
+/* The indexes of the tree (kmod's `modprobe -c` dumps the first two after the configuration). */
 enum modtool_index_kind {
 	MODTOOL_INDEX_ALIASES,	/* modules.alias.bin */
 	MODTOOL_INDEX_SYMBOLS,	/* modules.symbols.bin */
+	MODTOOL_INDEX_DEP,	/* modules.dep.bin: name -> "path: dependencies" */
+	MODTOOL_INDEX_BUILTIN,	/* modules.builtin.bin: names, empty values */
+	MODTOOL_INDEX_BUILTIN_ALIASES,	/* modules.builtin.alias.bin */
 };
 typedef int (*modtool_index_fn)(void *data, const char *key, const char *value);
 /* Call @fn for every key and value in key order; stops at a non-zero return. */
@@ -380,8 +429,18 @@ int modtool_resolve_dependencies(struct modtool_ctx *ctx, const char *name,
  */
 int modtool_resolve_softdeps(struct modtool_ctx *ctx, const char *name,
 			     struct modtool_list **pre, struct modtool_list **post);
+/* The modules of the first weakdep line matching @name, each name looked up as modprobe does. */
+int modtool_resolve_weakdeps(struct modtool_ctx *ctx, const char *name,
+			     struct modtool_list **weak);
 /* The first install (or remove) command configured for module @name, or NULL. */
 const char *modtool_resolve_command(struct modtool_ctx *ctx, const char *name, bool remove);
+/*
+ * The options of every options line for module @name or for @alias (may be
+ * NULL), joined by spaces in the configuration's order; *@options NULL when
+ * there are none, else the caller frees it.
+ */
+int modtool_resolve_options(struct modtool_ctx *ctx, const char *name, const char *alias,
+			    char **options);
 /* Is @name named by a blacklist line? */
 bool modtool_resolve_is_blacklisted(struct modtool_ctx *ctx, const char *name);
 
@@ -396,6 +455,8 @@ bool modtool_resolve_is_blacklisted(struct modtool_ctx *ctx, const char *name);
 enum modtool_plan_flags {
 	MODTOOL_PLAN_IGNORE_COMMANDS = 1 << 0,	/* -i: no install command nor softdep for it */
 	MODTOOL_PLAN_BLACKLIST = 1 << 1,	/* -b: a blacklisted module is skipped by name too */
+	/* the blacklist skips nothing: the caller has applied it (libkmod's rules) */
+	MODTOOL_PLAN_IGNORE_BLACKLIST = 1 << 2,
 };
 struct modtool_plan;
 int modtool_plan_new(struct modtool_list *list, size_t i, const char *extra_options,
@@ -493,6 +554,12 @@ struct modtool_probe_event {
  * does).
  */
 typedef int (*modtool_probe_fn)(void *data, const struct modtool_probe_event *event);
+/*
+ * What a modtool_probe_fn returns for MODTOOL_PROBE_RUN_INSTALL or
+ * MODTOOL_PROBE_RUN_REMOVE when it has carried the command out itself, with
+ * success: the library then does not run it (a failure: a negative errno).
+ */
+#define MODTOOL_PROBE_HANDLED 1
 
 enum modtool_probe_flags {
 	/* -i: no install or remove command and no softdep of the module (a
@@ -513,6 +580,9 @@ enum modtool_probe_flags {
 	MODTOOL_PROBE_IGNORE_BUILTIN = 1 << 9,
 	/* run no shell command: a step that would run one fails with -EPERM */
 	MODTOOL_PROBE_NO_COMMANDS = 1 << 10,
+	/* leave out every step whose module the blacklist names (libkmod's
+	 * KMOD_PROBE_APPLY_BLACKLIST_ALL) */
+	MODTOOL_PROBE_SKIP_BLACKLISTED = 1 << 11,
 };
 
 /*

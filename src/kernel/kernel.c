@@ -55,23 +55,6 @@ MT_EXPORT int modtool_ctx_set_sysroot(struct modtool_ctx *ctx, const char *sysro
 	return 0;
 }
 
-/* Open /sys/module/@name (normalized) as a directory. */
-static int open_module_dir(struct modtool_ctx *ctx, const char *name)
-{
-	char norm[NAME_MAX + 1], path[PATH_MAX];
-	int err = mt_modname_normalize(name, norm, sizeof(norm));
-
-	/* a name is one path component: "../x" must not reach outside */
-	if (err == 0 && (strchr(norm, '/') || mt_streq(norm, ".") || mt_streq(norm, "..") || !*norm))
-		err = -ENOENT;
-	if (err == 0)
-		err = mt_sys_path(ctx, path, sizeof(path), "/sys/module/%s", norm);
-	if (err < 0)
-		return err;
-	err = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return err < 0 ? -errno : err;
-}
-
 /* ---- inserting -------------------------------------------------------- */
 
 static long sys_finit_module(int fd, const char *params, int flags)
@@ -324,7 +307,7 @@ MT_EXPORT int modtool_module_get_state(struct modtool_ctx *ctx, const char *name
 		return err;
 	if (in_builtin_index(ctx, norm))
 		return MODTOOL_STATE_BUILTIN;
-	dfd = open_module_dir(ctx, norm);
+	dfd = mt_open_module_dir(ctx, norm);
 	if (dfd < 0)
 		return dfd == -ENOENT ? MODTOOL_STATE_NOT_LOADED : dfd;
 	err = mt_read_attr(dfd, "initstate", buf, sizeof(buf));
@@ -348,15 +331,11 @@ MT_EXPORT int modtool_module_get_state(struct modtool_ctx *ctx, const char *name
 MT_EXPORT int modtool_module_get_refcount(struct modtool_ctx *ctx, const char *name)
 {
 	long value;
-	int dfd, err;
+	int err;
 
 	if (!ctx || !name)
 		return -EINVAL;
-	dfd = open_module_dir(ctx, name);
-	if (dfd < 0)
-		return dfd;
-	err = mt_read_attr_long(dfd, "refcnt", &value);
-	close(dfd);
+	err = mt_read_module_attr_long(ctx, name, "refcnt", &value);
 	if (err < 0)
 		return err;
 	if (value < 0 || value > INT_MAX)
@@ -433,48 +412,6 @@ static int parse_proc_line(char *line, struct loaded_entry *e)
 	return 0;
 }
 
-/* The names in /sys/module/NAME/holders, comma-separated, in directory order. */
-static int read_holders(int dfd, char **out)
-{
-	size_t len = 0;
-	struct dirent *d;
-	char *s = NULL;
-	DIR *dir;
-	int fd = openat(dfd, "holders", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	s = strdup("");
-	while (s && (d = readdir(dir))) {
-		size_t n = strlen(d->d_name);
-		char *p;
-
-		if (d->d_name[0] == '.')
-			continue;
-		p = realloc(s, len + n + 2);
-		if (!p) {
-			free(s);
-			s = NULL;
-			break;
-		}
-		s = p;
-		if (len)
-			s[len++] = ',';
-		memcpy(s + len, d->d_name, n + 1);
-		len += n;
-	}
-	closedir(dir);
-	if (!s)
-		return -ENOMEM;
-	*out = s;
-	return 0;
-}
-
 /*
  * Take refcount, size and holders from /sys/module/NAME as kmod's lsmod
  * does.  -ENOENT: the module went away since /proc/modules was read.
@@ -485,7 +422,7 @@ static int refresh_from_sysfs(struct modtool_ctx *ctx, struct loaded_entry *e)
 	long value;
 	int dfd, err;
 
-	dfd = open_module_dir(ctx, e->name);
+	dfd = mt_open_module_dir(ctx, e->name);
 	if (dfd < 0)
 		return dfd;
 	err = mt_read_attr(dfd, "initstate", buf, sizeof(buf));
@@ -494,7 +431,7 @@ static int refresh_from_sysfs(struct modtool_ctx *ctx, struct loaded_entry *e)
 		e->refcount = (int)value;
 	if (err >= 0 && mt_read_attr_long(dfd, "coresize", &value) == 0 && value >= 0)
 		e->size = (unsigned long)value;
-	if (err >= 0 && read_holders(dfd, &holders) == 0) {
+	if (err >= 0 && mt_read_holders(dfd, &holders) == 0) {
 		free(e->holders);
 		e->holders = holders;
 	}
