@@ -119,6 +119,8 @@ const char *modtool_params_get_name(const struct modtool_params *params, size_t 
 const char *modtool_params_get_description(const struct modtool_params *params, size_t i);
 const char *modtool_params_get_type(const struct modtool_params *params, size_t i);
 void modtool_params_free(struct modtool_params *params);
+/* Is @key one of the signature fields MODTOOL_INFO_SIGNATURE appends? */
+bool modtool_info_is_signature_key(const char *key);
 
 /* ---- module symbols (module-symbols.c) ------------------------------- */
 
@@ -548,6 +550,16 @@ int modtool_probe_remove(struct modtool_module *mod, unsigned int flags, unsigne
 
 /* ---- output (base/output.c): the JSON writer every tool shares -------------- */
 
+/*
+ * Strings are bytes (a module's are whatever its author put there), and
+ * the writer always produces valid JSON in valid UTF-8 from them: '"' and
+ * '\\' escaped, the control bytes 0x01-0x1f as \b \f \n \r \t or \u00XX,
+ * DEL (0x7f) as \u007f, valid UTF-8 sequences as they are, and each byte
+ * that does not begin a valid UTF-8 sequence (a stray continuation byte, a
+ * truncated, overlong or surrogate sequence, past U+10FFFF) as \ufffd, the
+ * replacement character: such a byte cannot be told apart afterwards.  A C
+ * string holds no NUL, so none is ever written.
+ */
 struct modtool_json;
 /* A writer to @fd; values are separated and strings escaped by the writer. */
 struct modtool_json *modtool_json_new(int fd);
@@ -585,6 +597,23 @@ int modtool_json_plans(struct modtool_ctx *ctx, struct modtool_json *json, const
 		       const char *extra_options, unsigned int flags);
 /* Append the configuration (every kind, with file and line) and the alias indexes. */
 int modtool_json_config(struct modtool_ctx *ctx, struct modtool_json *json);
+
+/* ---- a module's information as JSON (module/info-json.c): modinfo --json ---- */
+
+/*
+ * Append to @json an object for @mod, as modinfo --json prints it: "name",
+ * "filename" (null when built in), "builtin", "fields" (each .modinfo key but
+ * parm and parmtype, to an array of its values in file order; keys in order
+ * of first appearance), "parameters" (name, type, description; null where
+ * the module lacks one) and "signature" (sig_id, signer, sig_key,
+ * sig_hashalgo, signature, hex without line breaks; null when unsigned).
+ * With @field (modinfo -F) only the part it selects follows "builtin":
+ * "fields" with that key alone (an empty array when absent), "parameters"
+ * for "parm", "signature" with that key alone, nothing for "filename".
+ * A module that cannot be read writes nothing and returns the error.
+ */
+int modtool_json_module_info(struct modtool_json *json, struct modtool_module *mod,
+			     const char *field);
 
 /* ---- depmod: the tree's modules.* indexes --------------------------- */
 
