@@ -854,7 +854,7 @@ const char *modtool_monitor_event_get_signer(const struct modtool_monitor_event 
  * MODTOOL_SHA256, MODTOOL_SIGNER, MODTOOL_PARAMETERS, MODTOOL_RESULT,
  * MODTOOL_ERRNO, MODTOOL_UID, MODTOOL_REQUESTED_BY ("kernel" or "user"),
  * MODTOOL_PARENT, MODTOOL_RULE (refusals).  Find them with
- * `journalctl MESSAGE_ID=...`.  What is recorded (modtool-audit.conf(5)):
+ * `journalctl MESSAGE_ID=...`.  What is recorded (modtool(8), AUDIT TRAIL):
  * $MODTOOL_AUDIT, else "audit = MODE" in /etc/modtool/audit.conf, else
  * "kernel".  Recording never fails a load and never blocks.
  */
