@@ -25,6 +25,7 @@ struct options {
 	bool json;
 	unsigned int flags;
 	const char *exec;
+	const char *sysroot;
 };
 
 static void help(void)
@@ -43,6 +44,7 @@ static void help(void)
 	       "                      one makes the next wait (events are still read and\n"
 	       "                      printed); past 1024 waiting, an event's is skipped\n"
 	       "      --no-file-info  no file, SHA-256 or signer (cheaper)\n"
+	       "      --sysroot=DIR   read DIR/proc and DIR/sys instead (for tests)\n"
 	       "  -h, --help          show this help\n\n"
 	       "SIGINT or SIGTERM ends it with status 0.\n");
 }
@@ -53,6 +55,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "no-file-info", no_argument, NULL, 'n' },
+		{ "sysroot", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -69,6 +72,9 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case 'n':
 			o->flags &= ~MODTOOL_MONITOR_FILE_INFO;
+			break;
+		case 'r':
+			o->sysroot = optarg;
 			break;
 		case 'h':
 			help();
@@ -274,6 +280,8 @@ int modtool_monitor_main(int argc, char *argv[])
 		goto out;
 	}
 	tool_log_setup(ctx, LOG_WARNING);
+	if (o.sysroot && modtool_ctx_set_sysroot(ctx, o.sysroot) < 0)
+		goto out;
 	sfd = signal_fd();
 	if (sfd < 0) {
 		tool_error("signals: %s\n", strerror(errno));
