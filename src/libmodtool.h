@@ -862,6 +862,117 @@ void modtool_signer_free(struct modtool_signer *signer);
 int modtool_signer_sign(struct modtool_signer *signer, const char *path, const char *dest,
 			unsigned int flags);
 
+/* ---- watching the kernel (watch/): module uevents, the audit trail ---- */
+
+/*
+ * A monitor of the kernel's module events for daemons: a non-blocking
+ * socket (NETLINK_KOBJECT_UEVENT, the kernel's multicast group, filtered to
+ * modules) to poll, and each event read from it with what /sys/module/NAME
+ * says at that moment.  The kernel's rules: since 5.11 "add" comes only
+ * after a successful init (a failed init sends nothing); built-in modules
+ * send nothing; an action written to /sys/module/NAME/uevent by hand is an
+ * event too, flagged MODTOOL_MONITOR_EVENT_WRITTEN (since 4.13 the kernel
+ * marks those with SYNTH_UUID; before, an "add" of a module known to be
+ * loaded is taken for one).  When the kernel drops events because the
+ * socket's buffer is full, an MODTOOL_MONITOR_OVERRUN event comes, then
+ * what changed in /proc/modules meanwhile as events flagged
+ * MODTOOL_MONITOR_EVENT_SYNTHESISED.
+ */
+struct modtool_monitor;
+struct modtool_monitor_event;
+
+enum modtool_monitor_flags {
+	/* look each module up in the context's tree: its file, SHA-256 and signer */
+	MODTOOL_MONITOR_FILE_INFO = 1 << 0,
+};
+/* Open the uevent socket (a 16 MiB buffer: SO_RCVBUFFORCE as root, else SO_RCVBUF). */
+int modtool_monitor_new(struct modtool_ctx *ctx, unsigned int flags,
+			struct modtool_monitor **mon);
+/*
+ * The same on a socket of the caller's (an uevent netlink socket it opened,
+ * or any datagram socket: tests feed crafted datagrams), which the monitor
+ * owns from then on (not on failure).
+ */
+int modtool_monitor_new_from_fd(struct modtool_ctx *ctx, int fd, unsigned int flags,
+				struct modtool_monitor **mon);
+void modtool_monitor_free(struct modtool_monitor *mon);
+/* The descriptor to poll for POLLIN. */
+int modtool_monitor_get_fd(const struct modtool_monitor *mon);
+/*
+ * The next event: 0 with *@ev (free it), -EAGAIN when none is waiting
+ * (poll again), or another negative errno.  Malformed datagrams and other
+ * subsystems' events are skipped (malformed ones logged at LOG_INFO).
+ */
+int modtool_monitor_next(struct modtool_monitor *mon, struct modtool_monitor_event **ev);
+
+enum modtool_monitor_action {
+	MODTOOL_MONITOR_ADD,
+	MODTOOL_MONITOR_REMOVE,
+	MODTOOL_MONITOR_OTHER,		/* "change", "online"...: see the action's name */
+	MODTOOL_MONITOR_OVERRUN,	/* events were lost; the changes found follow */
+};
+enum modtool_monitor_event_flags {
+	/* made from /proc/modules after an overrun (or the overrun itself) */
+	MODTOOL_MONITOR_EVENT_SYNTHESISED = 1 << 0,
+	/* written to /sys/module/NAME/uevent by hand: nothing was loaded or removed */
+	MODTOOL_MONITOR_EVENT_WRITTEN = 1 << 1,
+};
+enum modtool_monitor_sysfs {
+	MODTOOL_MONITOR_TAINT,		/* /sys/module/NAME/taint: letters, "" for none */
+	MODTOOL_MONITOR_INITSTATE,	/* "live", "coming", "going" */
+	MODTOOL_MONITOR_VERSION,
+	MODTOOL_MONITOR_SRCVERSION,
+};
+void modtool_monitor_event_free(struct modtool_monitor_event *ev);
+int modtool_monitor_event_get_action(const struct modtool_monitor_event *ev);
+/* "add", "remove", "overrun", or the kernel's word for another action. */
+const char *modtool_monitor_event_get_action_name(const struct modtool_monitor_event *ev);
+/* NULL for an overrun. */
+const char *modtool_monitor_event_get_module(const struct modtool_monitor_event *ev);
+/* The kernel's SEQNUM; 0 for synthesised events. */
+uint64_t modtool_monitor_event_get_seqnum(const struct modtool_monitor_event *ev);
+/* Microseconds since the epoch: when the kernel queued it (else when it was read). */
+int64_t modtool_monitor_event_get_time_usec(const struct modtool_monitor_event *ev);
+unsigned int modtool_monitor_event_get_flags(const struct modtool_monitor_event *ev);
+/* /sys/module/NAME's file at that moment, or NULL when it had none (gone, built in). */
+const char *modtool_monitor_event_get_sysfs(const struct modtool_monitor_event *ev,
+					    enum modtool_monitor_sysfs which);
+/* /sys/module/NAME/refcnt, or -1. */
+long modtool_monitor_event_get_refcount(const struct modtool_monitor_event *ev);
+/* With MODTOOL_MONITOR_FILE_INFO: the module's file in the tree, its SHA-256 (hex), */
+/* its signer as modinfo names it; NULL when not found, unreadable or unsigned. */
+const char *modtool_monitor_event_get_path(const struct modtool_monitor_event *ev);
+const char *modtool_monitor_event_get_sha256(const struct modtool_monitor_event *ev);
+const char *modtool_monitor_event_get_signer(const struct modtool_monitor_event *ev);
+
+/*
+ * The audit trail: the library records the loads, failed loads, removals
+ * and load-policy refusals it makes to the journal (its native socket,
+ * /run/systemd/journal/socket), else to syslog (/dev/log), with structured
+ * fields: MESSAGE_ID (one of these), MODTOOL_MODULE, MODTOOL_PATH,
+ * MODTOOL_SHA256, MODTOOL_SIGNER, MODTOOL_PARAMETERS, MODTOOL_RESULT,
+ * MODTOOL_ERRNO, MODTOOL_UID, MODTOOL_REQUESTED_BY ("kernel" or "user"),
+ * MODTOOL_PARENT, MODTOOL_RULE (refusals).  Find them with
+ * `journalctl MESSAGE_ID=...`.  What is recorded (modtool(8), AUDIT TRAIL):
+ * $MODTOOL_AUDIT, else "audit = MODE" in /etc/modtool/audit.conf, else
+ * "kernel".  Recording never fails a load and never blocks.
+ */
+#define MODTOOL_AUDIT_ID_LOAD "2ca6e38f9680b17cb483c21d71b8bd4e"
+#define MODTOOL_AUDIT_ID_LOAD_FAILED "95bf6ca712d70348d41194a653d14202"
+#define MODTOOL_AUDIT_ID_REMOVE "befe8fcfcd044a8ae5745a028769fc91"
+#define MODTOOL_AUDIT_ID_REMOVE_FAILED "88777103f50df802b42df5be8de11c3b"
+#define MODTOOL_AUDIT_ID_REFUSED "c299b77f2711a0e7a767a54e6ae9dfe6"
+
+enum modtool_audit_mode {
+	MODTOOL_AUDIT_OFF,		/* nothing */
+	MODTOOL_AUDIT_REFUSED,		/* the load policy's refusals */
+	/* refusals, and every load (failed or not) the kernel asked for (the default) */
+	MODTOOL_AUDIT_KERNEL,
+	MODTOOL_AUDIT_ALL,		/* refusals, every load and removal, failed or not */
+};
+/* Override the configured mode for @ctx (-1: back to the configuration). */
+int modtool_ctx_set_audit(struct modtool_ctx *ctx, int mode);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/audit-hook.h"
 #include "base/internal.h"
 #include "index/index.h"
 #include "module/elf-strip.h"
@@ -84,20 +85,12 @@ static bool kernel_decompresses(struct modtool_ctx *ctx, enum mt_compression c)
 static int finit_from_memory(struct mt_file *file, const char *params, int kflags)
 {
 	char path[64];
-	size_t done = 0;
-	int wfd, fd, err = 0;
+	int wfd, fd, err;
 
 	wfd = memfd_create("module", MFD_CLOEXEC);
 	if (wfd < 0)
 		return -errno;
-	while (done < file->size && err == 0) {
-		ssize_t n = write(wfd, file->data + done, file->size - done);
-
-		if (n < 0 && errno != EINTR)
-			err = -errno;
-		else if (n > 0)
-			done += n;
-	}
+	err = mt_write_full(wfd, file->data, file->size);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", wfd);
 	/* openat: a fake root that redirects open() must not move our own fd */
 	fd = err ? -1 : openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
@@ -192,6 +185,19 @@ static int insert_file(struct modtool_ctx *ctx, struct mt_file *file, const char
 	return -errno;
 }
 
+/* The audit trail hears of every insert the kernel was asked for, and how it went. */
+static void audit_insert(struct modtool_ctx *ctx, struct modtool_module *mod, const char *params,
+			 bool forced, int err)
+{
+	struct mt_audit_record rec = {
+		.kind = err < 0 ? MT_AUDIT_LOAD_FAILED : MT_AUDIT_LOAD,
+		.module = modtool_module_get_name(mod), .path = modtool_module_get_path(mod),
+		.params = params ? params : "", .err = err, .forced = forced,
+	};
+
+	mt_audit(ctx, &rec);
+}
+
 MT_EXPORT int modtool_module_insert(struct modtool_module *mod, const char *params,
 				    unsigned int flags)
 {
@@ -224,12 +230,23 @@ MT_EXPORT int modtool_module_insert(struct modtool_module *mod, const char *para
 		return err;
 	err = insert_file(ctx, file, params ? params : "", kflags);
 	mt_file_free(file);
+	audit_insert(ctx, mod, params, kflags != 0, err);
 	if (err < 0)
 		mt_info(ctx, "could not insert '%s': %s\n", path, strerror(-err));
 	return err;
 }
 
 /* ---- removing --------------------------------------------------------- */
+
+static void audit_remove(struct modtool_ctx *ctx, const char *name, bool forced, int err)
+{
+	struct mt_audit_record rec = {
+		.kind = err < 0 ? MT_AUDIT_REMOVE_FAILED : MT_AUDIT_REMOVE,
+		.module = name, .params = "", .err = err, .forced = forced,
+	};
+
+	mt_audit(ctx, &rec);
+}
 
 MT_EXPORT int modtool_module_remove(struct modtool_ctx *ctx, const char *name,
 				    unsigned int flags)
@@ -246,12 +263,11 @@ MT_EXPORT int modtool_module_remove(struct modtool_ctx *ctx, const char *name,
 		oflags |= O_NONBLOCK;
 	if (flags & MODTOOL_REMOVE_FORCE)
 		oflags |= O_TRUNC;
-	if (delete_module(norm, oflags) < 0) {
-		err = -errno;
+	err = delete_module(norm, oflags) < 0 ? -errno : 0;
+	audit_remove(ctx, norm, flags & MODTOOL_REMOVE_FORCE, err);
+	if (err < 0)
 		mt_info(ctx, "could not remove '%s': %s\n", norm, strerror(-err));
-		return err;
-	}
-	return 0;
+	return err;
 }
 
 /* ---- state ------------------------------------------------------------ */
