@@ -24,12 +24,11 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from jsoncheck import Tally, as_json_text, parse, run, trees  # noqa: E402
+from jsoncheck import (Tally, as_json_text, check_depmod, check_modprobe_config,  # noqa: E402
+                       modprobe_cases, parse, run, trees)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-KMOD_MODPROBE = os.environ.get('KMOD_MODPROBE', '/usr/sbin/modprobe')
 KMOD_LSMOD = os.environ.get('KMOD_LSMOD', '/usr/sbin/lsmod')
-KMOD_DEPMOD = os.environ.get('KMOD_DEPMOD', '/usr/sbin/depmod')
 
 
 # ---- lsmod ----------------------------------------------------------------
@@ -95,32 +94,6 @@ def check_lsmod(t, tools, shim, work):
 
 # ---- modprobe -D ----------------------------------------------------------
 
-def depends_text(docs):
-    """The JSON of modprobe -D --json as -D prints it."""
-    out = []
-    for doc in docs:
-        for mod in doc['modules']:
-            for s in mod.get('steps', []):
-                if s['action'] == 'insmod':
-                    out.append(f"insmod {s['path']} {s['options']}\n")
-                elif s['action'] == 'install':
-                    out.append(f"install {s['command']} {s['options']}\n")
-                elif s['action'] == 'builtin':
-                    out.append(f"builtin {s['module']}\n")
-    return ''.join(out)
-
-
-def modprobe_cases(t, modprobe, base, label, args, rc_same=True):
-    """modprobe ARGS -D --json against -D in text, kmod's and ours."""
-    p_json = run([modprobe] + base + ['--json'] + args, check_rc=False)
-    docs = parse(p_json)
-    want = depends_text(docs)
-    for who, prog in (('kmod', KMOD_MODPROBE), ('ours', modprobe)):
-        got = as_json_text(run([prog] + base + args, check_rc=False))
-        t.equal(want, got, f'-D --json against {who} -D', f'{label}: {" ".join(args)[:200]}')
-    return docs
-
-
 def concrete(pattern):
     """A string the modules.alias pattern matches: '*' empty, '?' 0; None with brackets."""
     if '[' in pattern:
@@ -166,85 +139,6 @@ def check_modprobe_depends(t, modprobe, tag, root, version):
     return checked
 
 
-# ---- modprobe -c ----------------------------------------------------------
-
-def check_modprobe_config(t, modprobe, tag, root, version):
-    for conf in (tempfile.mkdtemp(), os.path.join(HERE, 'modprobe.d')):
-        base = ['-d', root, '-S', version, '-C', conf]
-        label = f'{tag} -c {os.path.basename(conf)}'
-        doc = parse(run([modprobe] + base + ['-c', '--json']))
-        text = as_json_text(run([modprobe] + base + ['-c'])).split('\n')
-        kmod = as_json_text(run([KMOD_MODPROBE] + base + ['-c'])).split('\n')
-        end = text.index('# End of configuration files. Dumping indexes now:')
-        lines = text[:end - 1]
-        want, loose = [], []
-        for kind in ('blacklist', 'install', 'remove', 'alias', 'options', 'softdep',
-                     'weakdep'):
-            for e in doc[kind]:
-                key = e['alias' if kind == 'alias' else 'module']
-                if kind == 'blacklist':
-                    want.append(f'blacklist {key}')
-                elif kind in ('softdep', 'weakdep'):
-                    # kmod's text of a softdep is its own (pre: and post: lists
-                    # run together): the names checked, not the spacing
-                    want.append(None)
-                    loose.append((len(want) - 1, kind, key, e.get('pre', []) +
-                                  e.get('post', []) + e.get('modules', [])))
-                else:
-                    value = e['module' if kind == 'alias' else
-                              'options' if kind == 'options' else 'command']
-                    want.append(f'{kind} {key} {value}')
-                t.check(isinstance(e['line'], int) and e['file'], 'config file:line', label)
-        for i, kind, key, deps in loose:
-            head = f'{kind} {key} '
-            ok = lines[i].startswith(head) and all(d in lines[i] for d in deps)
-            t.check(ok, 'softdep/weakdep line', f'{label}: {lines[i]!r} {deps}')
-            want[i] = lines[i]
-        t.equal(want, lines, '-c --json entries against our -c', label)
-        # kmod 30 knows no weakdep
-        t.equal([w for w in want if not w.startswith('weakdep ')], kmod[:len(want) - sum(
-            1 for w in want if w.startswith('weakdep '))], '-c --json entries against kmod -c',
-            label)
-        index = [f"alias {e['alias']} {e['module']}" for e in doc['aliases'] + doc['symbols']]
-        t.equal(index, text[end + 2:-1], '-c --json indexes against our -c', label)
-        t.equal(index, kmod[kmod.index(text[end]) + 2:-1], '-c --json indexes against kmod -c',
-                label)
-
-
-# ---- depmod -n ------------------------------------------------------------
-
-def depmod_text(doc):
-    """depmod -n's output (kmod 30: no modules.weakdep), from its JSON."""
-    out = [f"{e['module']}:{''.join(' ' + d for d in e['depends'])}\n"
-           for e in doc['modules.dep']]
-    out.append('# Aliases extracted from modules themselves.\n')
-    out += [f"alias {e['alias']} {e['module']}\n" for e in doc['modules.alias']]
-    out.append('# Soft dependencies extracted from modules themselves.\n')
-    out += [f"softdep {e['module']} {e['softdep']}\n" for e in doc['modules.softdep']]
-    out.append('# Aliases for symbols, used by symbol_request().\n')
-    out += [f"alias {e['alias']} {e['module']}\n" for e in doc['modules.symbols']]
-    if doc['modules.devname']:
-        out.append('# Device nodes to trigger on-demand module loading.\n')
-    out += [f"{e['module']} {e['devname']} {e['type']}{e['major']}:{e['minor']}\n"
-            for e in doc['modules.devname']]
-    return ''.join(out)
-
-
-def check_depmod(t, depmod, tag, root, version):
-    doc = parse(run([depmod, '-b', root, '-n', '--json', version]))
-    want = depmod_text(doc)
-    for who, prog in (('kmod', KMOD_DEPMOD), ('ours', depmod)):
-        got = as_json_text(run([prog, '-b', root, '-n', version]))
-        t.equal(want, got, f'depmod -n --json against {who} depmod -n', tag)
-    t.equal(list(doc), ['modules.dep', 'modules.alias', 'modules.softdep', 'modules.weakdep',
-                        'modules.symbols', 'modules.devname'], 'depmod members', tag)
-    with open(os.path.join(root, 'lib', 'modules', version, 'modules.dep')) as f:
-        t.equal(len(doc['modules.dep']), sum(1 for _ in f), 'depmod: every module', tag)
-    p = run([depmod, '-b', root, '--json', version], check_rc=False)
-    t.equal(p, b'', 'depmod --json without -n: refused, nothing written', tag)
-    return len(doc['modules.dep'])
-
-
 def main():
     tools = os.path.join(os.path.abspath(sys.argv[1]), 'tools')
     shim = os.path.abspath(sys.argv[2])
@@ -257,7 +151,11 @@ def main():
         for tag, (root, version) in trees().items():
             start = time.monotonic()
             n = check_modprobe_depends(t, os.path.join(tools, 'modprobe'), tag, root, version)
-            check_modprobe_config(t, os.path.join(tools, 'modprobe'), tag, root, version)
+            os.makedirs(os.path.join(work, 'empty'), exist_ok=True)
+            for conf in (os.path.join(work, 'empty'), os.path.join(HERE, 'modprobe.d')):
+                check_modprobe_config(t, os.path.join(tools, 'modprobe'),
+                                      ['-d', root, '-S', version, '-C', conf],
+                                      f'{tag} -c {os.path.basename(conf)}')
             print(f'{tag}: modprobe -D --json of {n} names and aliases, -c: '
                   f'{time.monotonic() - start:.1f} s', flush=True)
             start = time.monotonic()
