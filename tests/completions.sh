@@ -261,6 +261,10 @@ bash_check "snd-hda-intel" rmmod -f snd-
 bash_check "--force" rmmod --f
 
 bash_check "" lsmod ""
+bash_check "--json" lsmod --j
+bash_check "--json" modinfo --j
+bash_check "--json" depmod --j
+bash_check "--json" modprobe --j
 
 bash_check "e1000e ext2 ext4" modinfo -b "$R" -k $V e
 bash_check "unix" modinfo --basedir = "$R" --set-version = $V u
@@ -316,6 +320,8 @@ if command -v fish >/dev/null; then
 	fish_check "e1000e ext2 ext4" "modinfo -b $R -k $V e"
 	fish_check "6.1.0-test 6.12.0-test" "depmod -b $R "
 	fish_check "" "lsmod "
+	fish_check "--json" "lsmod --j"
+	fish_check "--json" "modinfo --j"
 fi
 
 # ---- zsh: real completions, through a pseudo-terminal --------------------
@@ -365,6 +371,8 @@ if command -v zsh >/dev/null && zsh -f -c 'zmodload zsh/zpty' 2>/dev/null; then
 	zsh_check "a.ko b.ko.zst sub" "insmod "
 	zsh_check "copybreak debug" "insmod a.ko "
 	zsh_check "a.ko b.ko.zst sub" "depmod -b $R $V "
+	zsh_check "--json" "lsmod --j"
+	zsh_check "--json" "modinfo --j"
 fi
 
 if [ $failures -ne 0 ]; then
