@@ -741,6 +741,17 @@ int modtool_depmod_is_up_to_date(struct modtool_depmod *dm);
 int modtool_depmod_run(struct modtool_depmod *dm);
 /* A dry run: the text files kmod prints for -n, written to @fd. */
 int modtool_depmod_show(struct modtool_depmod *dm, int fd);
+/*
+ * A dry run as JSON, appended to @json: one object with a member per file,
+ * each an array of its entries in the file's order: "modules.dep" (module:
+ * its path, name, depends: paths), "modules.alias" (alias, module),
+ * "modules.softdep" (softdep: the value as the module gives it, module),
+ * "modules.weakdep" (weakdep, module), "modules.symbols" (alias
+ * "symbol:NAME", module), "modules.devname" (module, devname, type "c" or
+ * "b", major, minor).
+ */
+struct modtool_json;
+int modtool_depmod_show_json(struct modtool_depmod *dm, struct modtool_json *json);
 /* Counts of the last run. */
 const struct modtool_depmod_stats *modtool_depmod_get_stats(const struct modtool_depmod *dm);
 
