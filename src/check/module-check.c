@@ -74,6 +74,23 @@ static bool license_gpl_compatible(const char *license)
 	return false;
 }
 
+/* The name the kernel knows it by (.modinfo's name=), whatever the file is called. */
+static int take_module_name(struct mt_view *v)
+{
+	const char *name = mt_view_info(v, "name");
+	char *copy;
+
+	if (!name || !name[0] || mt_streq(name, v->m->name))
+		return 0;
+	copy = strdup(name);
+	if (!copy)
+		return -ENOMEM;
+	free(v->m->name);
+	v->m->name = copy;
+	v->name = copy;
+	return 0;
+}
+
 /* Not a module the kernel can read: refused before anything else is looked at. */
 static int not_a_module(struct mt_view *v, const char *why)
 {
@@ -117,6 +134,9 @@ static int open_view(struct mt_view *v, bool *usable)
 			return err;
 		return not_a_module(v, "its .modinfo cannot be read");
 	}
+	err = take_module_name(v);
+	if (err < 0)
+		return err;
 	v->has_versions = v->ms.sec[MT_MSYM_VERSIONS].index != 0;
 	if (v->has_versions && mt_msym_versions_new(&v->ms, &v->versions) < 0)
 		return -ENOMEM;
