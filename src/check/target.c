@@ -86,7 +86,8 @@ static int add_image_cert(void *data, const uint8_t *der, size_t len)
 MT_EXPORT int modtool_check_set_kernel_image(struct modtool_check *chk, const char *path)
 {
 	struct mt_kernel_image img;
-	const char *vermagic;
+	const char *vermagic, *why;
+	const uint8_t *list;
 	size_t len;
 	int err, n;
 
@@ -108,12 +109,15 @@ MT_EXPORT int modtool_check_set_kernel_image(struct modtool_check *chk, const ch
 		chk->exports_known = n > 0;
 	}
 	/* the certificates: a kernel without a list trusts none (a fact, not a failure) */
-	if (err == 0) {
+	if (err == 0 && mt_vmlinux_cert_list(img.vmlinux, img.vmlinux_size, &list, &len,
+					     &why) == -ENODATA) {
+		chk->keys_known = true;
+	} else if (err == 0) {
 		n = mt_kernel_image_walk_certs(chk->ctx, &img, add_image_cert, chk);
-		if (n >= 0 || n == -ENODATA)
+		if (n >= 0)
 			chk->keys_known = true;
-		else if (mt_err_is_environment(n))
-			err = n;
+		else if (mt_err_is_environment(n) && n != -ELIBACC)
+			err = n;	/* without libcrypto, signed modules say "cannot tell" */
 		if (n > 0 && chk->module_sig < 0)
 			chk->module_sig = 1;
 	}
