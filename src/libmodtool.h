@@ -984,6 +984,121 @@ enum modtool_audit_mode {
 /* Override the configured mode for @ctx (-1: back to the configuration). */
 int modtool_ctx_set_audit(struct modtool_ctx *ctx, int mode);
 
+/* ---- check (check/): will a module load, what taint, can it be removed ---- */
+
+/*
+ * What loading a module would do, told offline from its file and the
+ * kernel's own data, before anything touches the kernel: the kernel's
+ * exports (its image's export tables, or a Module.symvers), its version
+ * magic, its certificates, its configuration and (for the running kernel)
+ * its state.  Each module gets a verdict, the taint letters the load would
+ * set, the error the kernel would answer, and every finding behind them,
+ * each with what to do about it.  Nothing is ever loaded.
+ */
+struct modtool_check;
+struct modtool_check_result;
+
+enum modtool_check_verdict {
+	MODTOOL_CHECK_LOADS,	/* would load, nothing tainted */
+	MODTOOL_CHECK_TAINTS,	/* would load and taint the kernel */
+	MODTOOL_CHECK_REFUSED,	/* the kernel (or the load policy) would refuse it */
+	MODTOOL_CHECK_UNKNOWN,	/* cannot tell: something needed is not known */
+};
+/* "loads", "taints", "refused", "unknown". */
+const char *modtool_check_verdict_name(int verdict);
+
+enum modtool_check_severity {
+	MODTOOL_FINDING_NOTE,		/* worth knowing; changes nothing */
+	MODTOOL_FINDING_WARNING,	/* loads, but something may not work (firmware, removal) */
+	MODTOOL_FINDING_TAINT,		/* loads and taints */
+	MODTOOL_FINDING_REFUSE,		/* refused */
+	MODTOOL_FINDING_UNKNOWN,	/* cannot tell */
+};
+/* "note", "warning", "taint", "refuse", "unknown". */
+const char *modtool_check_severity_name(int severity);
+
+/* A check against nothing yet: set the kernel with the calls below. */
+int modtool_check_new(struct modtool_ctx *ctx, struct modtool_check **chk);
+void modtool_check_free(struct modtool_check *chk);
+/*
+ * The kernel's image (bzImage or vmlinux): its release, version magic, the
+ * certificates it trusts, and its exports unless a Module.symvers is given.
+ * 0 or a negative errno (logged).
+ */
+int modtool_check_set_kernel_image(struct modtool_check *chk, const char *path);
+/* The kernel's exports from a Module.symvers (its CRCs, GPL-only, namespaces). */
+int modtool_check_set_symvers(struct modtool_check *chk, const char *path);
+/* The kernel's .config (boot/config-VERSION): module signing, modversions, ... */
+int modtool_check_set_kernel_config(struct modtool_check *chk, const char *path);
+/* Trust these certificates too (files or directories, as modtool_keyring_add_path()). */
+int modtool_check_add_certificates(struct modtool_check *chk, const char *path);
+/*
+ * The kernel running now: what is loaded or built in, sig_enforce, lockdown,
+ * modules_disabled, firmware_class.path (read from the context's /proc and
+ * /sys), and the load policy (modtool-policy.d).
+ */
+int modtool_check_use_running_kernel(struct modtool_check *chk);
+/*
+ * For a kernel that is not running: would it enforce signatures
+ * (module.sig_enforce=1), is it locked down ("none", "integrity",
+ * "confidentiality")?  Unset: what its configuration says, else not.
+ */
+void modtool_check_set_sig_enforce(struct modtool_check *chk, bool enforce);
+int modtool_check_set_lockdown(struct modtool_check *chk, const char *level);
+/* Firmware is looked for under @root/lib/firmware ("" or NULL: /lib/firmware). */
+int modtool_check_set_root(struct modtool_check *chk, const char *root);
+/* The kernel release and version magic checked against (NULL: not known). */
+const char *modtool_check_get_release(const struct modtool_check *chk);
+const char *modtool_check_get_vermagic(const struct modtool_check *chk);
+/* How many exports of the kernel are known (0: symbols cannot be checked). */
+size_t modtool_check_get_export_count(const struct modtool_check *chk);
+
+/*
+ * Check @module, a module file's path (contains a '/' or ends in .ko...) or
+ * a name resolved as modprobe resolves it, and each module it depends on
+ * (modules.dep), dependencies first.  0 with the result in *@res, or a
+ * negative errno: -ENOENT nothing of that name (logged).
+ */
+int modtool_check_module(struct modtool_check *chk, const char *module,
+			 struct modtool_check_result **res);
+/*
+ * Every module file of the context's tree, each alone (its dependencies are
+ * checked as themselves): @fn gets each result (one module) in path order;
+ * a non-zero return stops the walk and is returned.
+ */
+typedef int (*modtool_check_fn)(void *data, const struct modtool_check_result *res);
+int modtool_check_tree(struct modtool_check *chk, modtool_check_fn fn, void *data);
+
+void modtool_check_result_free(struct modtool_check_result *res);
+/* The modules of a result: dependencies first, the one asked for last. */
+size_t modtool_check_result_count(const struct modtool_check_result *res);
+const char *modtool_check_result_get_name(const struct modtool_check_result *res, size_t i);
+/* Its file, NULL when built into the kernel. */
+const char *modtool_check_result_get_path(const struct modtool_check_result *res, size_t i);
+bool modtool_check_result_is_target(const struct modtool_check_result *res, size_t i);
+int modtool_check_result_get_verdict(const struct modtool_check_result *res, size_t i);
+/* The negative errno the kernel would answer the load with, 0 when it loads. */
+int modtool_check_result_get_error(const struct modtool_check_result *res, size_t i);
+/*
+ * The taint letters the load would set on the kernel, in the kernel's order
+ * ("OE"); also for a refused module when the kernel taints before refusing
+ * (a GPL-only symbol under a proprietary licence: P).  "" none.
+ */
+const char *modtool_check_result_get_taint(const struct modtool_check_result *res, size_t i);
+/* Once loaded, can it be removed (rmmod) without forcing? */
+bool modtool_check_result_is_removable(const struct modtool_check_result *res, size_t i);
+size_t modtool_check_result_finding_count(const struct modtool_check_result *res, size_t i);
+/*
+ * Finding @j of module @i: its @code ("crc-mismatch"...), @severity, the
+ * @letter it taints with ('\0' none), the @error it refuses with (0 none),
+ * the @symbol (firmware, module) it is about (NULL none), the @message and
+ * what to do about it (@advice, NULL none).  Any output may be NULL.
+ */
+int modtool_check_result_get_finding(const struct modtool_check_result *res, size_t i, size_t j,
+				     const char **code, int *severity, char *letter, int *error,
+				     const char **symbol, const char **message,
+				     const char **advice);
+
 #ifdef __cplusplus
 }
 #endif
