@@ -14,18 +14,21 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/audit-hook.h"
 #include "base/internal.h"
 #include "index/index.h"
+#include "module/elf-strip.h"
 #include "module/file.h"
 #include "module/module.h"
 #include "kernel/sysfs.h"
 
 /*
- * libc's wrappers, as kmod calls them (kmod's own testsuite fakes the
- * kernel by replacing these); finit_module() has none: syscall().
+ * libc's wrappers of two module syscalls, which no header declares.  Called
+ * rather than syscall(): LD_PRELOAD fakes of the kernel (kmod's testsuite)
+ * interpose these names, and only finit_module through syscall().
  */
-long init_module(const void *image, unsigned long len, const char *params);
-long delete_module(const char *name, unsigned int flags);
+int init_module(const void *image, unsigned long len, const char *params);
+int delete_module(const char *name, unsigned int flags);
 
 /* The kernel's finit_module() flags (<linux/module.h>; the last from 6.4). */
 #define KERNEL_IGNORE_MODVERSIONS 1
@@ -82,22 +85,15 @@ static bool kernel_decompresses(struct modtool_ctx *ctx, enum mt_compression c)
 static int finit_from_memory(struct mt_file *file, const char *params, int kflags)
 {
 	char path[64];
-	size_t done = 0;
-	int wfd, fd, err = 0;
+	int wfd, fd, err;
 
 	wfd = memfd_create("module", MFD_CLOEXEC);
 	if (wfd < 0)
 		return -errno;
-	while (done < file->size && err == 0) {
-		ssize_t n = write(wfd, file->data + done, file->size - done);
-
-		if (n < 0 && errno != EINTR)
-			err = -errno;
-		else if (n > 0)
-			done += n;
-	}
+	err = mt_write_full(wfd, file->data, file->size);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", wfd);
-	fd = err ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	/* openat: a fake root that redirects open() must not move our own fd */
+	fd = err ? -1 : openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (!err && fd < 0)
 		err = -errno;
 	close(wfd);
@@ -109,14 +105,36 @@ static int finit_from_memory(struct mt_file *file, const char *params, int kflag
 	return err;
 }
 
+/*
+ * A forced load where the kernel has no finit_module() (before 3.8): what
+ * the flags would have the kernel ignore is stripped from a copy instead.
+ */
+static int init_stripped(struct mt_file *file, const char *params, int kflags)
+{
+	uint8_t *copy = malloc(file->size);
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, file->data, file->size);
+	err = mt_elf_strip_for_force(copy, file->size, kflags & KERNEL_IGNORE_MODVERSIONS,
+				     kflags & KERNEL_IGNORE_VERMAGIC);
+	if (!err && init_module(copy, file->size, params) < 0)
+		err = -errno;
+	free(copy);
+	return err;
+}
+
 static int insert_image(struct mt_file *file, const char *params, int kflags)
 {
 	int err = mt_file_load(file);
 
 	if (err < 0)
 		return err;
-	if (kflags)
-		return finit_from_memory(file, params, kflags);
+	if (kflags) {
+		err = finit_from_memory(file, params, kflags);
+		return err == -ENOSYS ? init_stripped(file, params, kflags) : err;
+	}
 	if (init_module(file->data, file->size, params) < 0)
 		return -errno;
 	return 0;
@@ -167,6 +185,19 @@ static int insert_file(struct modtool_ctx *ctx, struct mt_file *file, const char
 	return -errno;
 }
 
+/* The audit trail hears of every insert the kernel was asked for, and how it went. */
+static void audit_insert(struct modtool_ctx *ctx, struct modtool_module *mod, const char *params,
+			 bool forced, int err)
+{
+	struct mt_audit_record rec = {
+		.kind = err < 0 ? MT_AUDIT_LOAD_FAILED : MT_AUDIT_LOAD,
+		.module = modtool_module_get_name(mod), .path = modtool_module_get_path(mod),
+		.params = params ? params : "", .err = err, .forced = forced,
+	};
+
+	mt_audit(ctx, &rec);
+}
+
 MT_EXPORT int modtool_module_insert(struct modtool_module *mod, const char *params,
 				    unsigned int flags)
 {
@@ -199,12 +230,23 @@ MT_EXPORT int modtool_module_insert(struct modtool_module *mod, const char *para
 		return err;
 	err = insert_file(ctx, file, params ? params : "", kflags);
 	mt_file_free(file);
+	audit_insert(ctx, mod, params, kflags != 0, err);
 	if (err < 0)
 		mt_info(ctx, "could not insert '%s': %s\n", path, strerror(-err));
 	return err;
 }
 
 /* ---- removing --------------------------------------------------------- */
+
+static void audit_remove(struct modtool_ctx *ctx, const char *name, bool forced, int err)
+{
+	struct mt_audit_record rec = {
+		.kind = err < 0 ? MT_AUDIT_REMOVE_FAILED : MT_AUDIT_REMOVE,
+		.module = name, .params = "", .err = err, .forced = forced,
+	};
+
+	mt_audit(ctx, &rec);
+}
 
 MT_EXPORT int modtool_module_remove(struct modtool_ctx *ctx, const char *name,
 				    unsigned int flags)
@@ -221,12 +263,11 @@ MT_EXPORT int modtool_module_remove(struct modtool_ctx *ctx, const char *name,
 		oflags |= O_NONBLOCK;
 	if (flags & MODTOOL_REMOVE_FORCE)
 		oflags |= O_TRUNC;
-	if (delete_module(norm, oflags) < 0) {
-		err = -errno;
+	err = delete_module(norm, oflags) < 0 ? -errno : 0;
+	audit_remove(ctx, norm, flags & MODTOOL_REMOVE_FORCE, err);
+	if (err < 0)
 		mt_info(ctx, "could not remove '%s': %s\n", norm, strerror(-err));
-		return err;
-	}
-	return 0;
+	return err;
 }
 
 /* ---- state ------------------------------------------------------------ */
