@@ -66,12 +66,9 @@ static int print_loaded_json(struct modtool_ctx *ctx)
 	modtool_json_begin_array(j);
 	for (size_t i = 0; i < modtool_loaded_count(list); i++) {
 		modtool_json_begin_object(j);
-		modtool_json_key(j, "name");
-		modtool_json_string(j, modtool_loaded_get_name(list, i));
-		modtool_json_key(j, "size");
-		modtool_json_int(j, (long long)modtool_loaded_get_size(list, i));
-		modtool_json_key(j, "refcount");
-		modtool_json_int(j, modtool_loaded_get_refcount(list, i));
+		modtool_json_member_string(j, "name", modtool_loaded_get_name(list, i));
+		modtool_json_member_int(j, "size", (long long)modtool_loaded_get_size(list, i));
+		modtool_json_member_int(j, "refcount", modtool_loaded_get_refcount(list, i));
 		modtool_json_key(j, "holders");
 		json_holders(j, modtool_loaded_get_holders(list, i));
 		modtool_json_end_object(j);
