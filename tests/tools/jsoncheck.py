@@ -68,6 +68,19 @@ def run(argv, env=None, check_rc=True, stdin=None):
     return p.stdout
 
 
+def run_all(argvs):
+    """stdout of each of @argvs, run side by side (each must exit 0)."""
+    procs = [subprocess.Popen(a, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for a in argvs]
+    outs = []
+    for a, p in zip(argvs, procs):
+        out, err = p.communicate()
+        if p.returncode != 0:
+            raise RuntimeError(f'{a[:4]}... exited {p.returncode}: '
+                               f'{err.decode(errors="replace")[:500]}')
+        outs.append(out)
+    return outs
+
+
 def _no_duplicates(pairs):
     keys = [k for k, _ in pairs]
     if len(keys) != len(set(keys)):
