@@ -29,7 +29,8 @@ struct outfile {
 	const char *name;
 	bool text;		/* printed by a dry run */
 	struct mt_buf buf;
-	char tmp[PATH_MAX];	/* its hidden temporary name */
+	char tmp[PATH_MAX];	/* its hidden temporary name (for messages) */
+	const char *tmp_name;	/* tmp's last component, in the output directory */
 	bool created;		/* tmp exists: removed on failure */
 	bool unnamed;		/* fd is an O_TMPFILE file, not linked yet */
 	int fd;			/* open temporary file, -1 when none */
@@ -468,13 +469,20 @@ static int write_failed(struct mt_depmod_run *run, const char *dir, const struct
 	return err;
 }
 
-/* @f's temporary, created under its name: where O_TMPFILE cannot be used. */
-static int create_named(struct mt_depmod_run *run, struct outfile *f)
+/*
+ * @f's temporary, created under its name: where O_TMPFILE cannot be used.
+ * Every file is reached through the locked directory @dfd, by its name
+ * there: the directory we locked is the one written, even if its path is
+ * renamed meanwhile (and kmod's testsuite, which moves open() into a fake
+ * root, sees the whole run in it).
+ */
+static int create_named(struct mt_depmod_run *run, int dfd, struct outfile *f)
 {
-	int fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+	int fd = openat(dfd, f->tmp_name, flags, 0644);
 
-	if (fd < 0 && errno == EEXIST && unlink(f->tmp) == 0)
-		fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST && unlinkat(dfd, f->tmp_name, 0) == 0)
+		fd = openat(dfd, f->tmp_name, flags, 0644);
 	if (fd < 0)
 		return create_failed(run, f, -errno);
 	f->created = true;
@@ -487,21 +495,22 @@ static int create_named(struct mt_depmod_run *run, struct outfile *f)
  * before publishing then leaves nothing behind.  Old kernels and some file
  * systems refuse; the file is then created under its temporary name.
  */
-static int open_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
+static int open_temp(struct mt_depmod_run *run, int dfd, const char *dir, struct outfile *f)
 {
 	int fd;
 
 	if (snprintf(f->tmp, sizeof(f->tmp), "%s/.%s.%ld.tmp", dir, f->name, (long)getpid()) >=
 	    (int)sizeof(f->tmp))
 		return -ENAMETOOLONG;
-	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	f->tmp_name = strrchr(f->tmp, '/') + 1;
+	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 	if (fd >= 0) {
 		f->unnamed = true;
 		f->fd = fd;
 		return 0;
 	}
 	if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
-		return create_named(run, f);
+		return create_named(run, dfd, f);
 	return create_failed(run, f, -errno);
 }
 
@@ -522,16 +531,16 @@ static int sync_temp(struct mt_depmod_run *run, const char *dir, struct outfile 
  * kernel that lets a file's opener), else through its /proc/self/fd link.
  * -ENOENT when neither way is open to us.
  */
-static int link_unnamed(int fd, const char *path)
+static int link_unnamed(int fd, int dfd, const char *name)
 {
 	char proc[32];
 
-	if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+	if (linkat(fd, "", dfd, name, AT_EMPTY_PATH) == 0)
 		return 0;
 	if (errno != ENOENT && errno != EPERM)
 		return -errno;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
+	return linkat(AT_FDCWD, proc, dfd, name, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
 }
 
 /*
@@ -539,15 +548,15 @@ static int link_unnamed(int fd, const char *path)
  * link (no /proc, no capability) the data goes again to a named temporary,
  * synced as the others were: still before any rename.
  */
-static int name_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
+static int name_temp(struct mt_depmod_run *run, int dfd, const char *dir, struct outfile *f)
 {
 	int err;
 
 	if (!f->unnamed)
 		return 0;
-	err = link_unnamed(f->fd, f->tmp);
-	if (err == -EEXIST && unlink(f->tmp) == 0)
-		err = link_unnamed(f->fd, f->tmp);
+	err = link_unnamed(f->fd, dfd, f->tmp_name);
+	if (err == -EEXIST && unlinkat(dfd, f->tmp_name, 0) == 0)
+		err = link_unnamed(f->fd, dfd, f->tmp_name);
 	f->unnamed = false;
 	if (!err) {
 		f->created = true;
@@ -557,7 +566,7 @@ static int name_temp(struct mt_depmod_run *run, const char *dir, struct outfile 
 		return create_failed(run, f, err);
 	close(f->fd);
 	f->fd = -1;
-	err = create_named(run, f);
+	err = create_named(run, dfd, f);
 	if (!err)
 		err = fill_temp(run, dir, f);
 	return err ? err : sync_temp(run, dir, f);
@@ -582,22 +591,22 @@ static int close_temps(struct mt_depmod_run *run, const char *dir, struct outfil
  * fsyncs come after all the writes: the first sync's journal commit carries
  * the others' data too, so the rest cost little (one commit, not twelve).
  */
-static int stage_all(struct mt_depmod_run *run, const char *dir, struct outfile *files,
-		     size_t n)
+static int stage_all(struct mt_depmod_run *run, int dfd, const char *dir,
+		     struct outfile *files, size_t n)
 {
 	int err = 0;
 
 	for (size_t i = 0; i < n; i++)
 		files[i].fd = -1;
 	for (size_t i = 0; !err && i < n; i++) {
-		err = open_temp(run, dir, &files[i]);
+		err = open_temp(run, dfd, dir, &files[i]);
 		if (!err)
 			err = fill_temp(run, dir, &files[i]);
 	}
 	for (size_t i = 0; !err && i < n; i++)
 		err = sync_temp(run, dir, &files[i]);
 	for (size_t i = 0; !err && i < n; i++)
-		err = name_temp(run, dir, &files[i]);
+		err = name_temp(run, dfd, dir, &files[i]);
 	return close_temps(run, dir, files, n, err);
 }
 
@@ -631,23 +640,21 @@ static int make_dirs(const char *dir)
 static int rename_all(struct mt_depmod_run *run, int dfd, const char *dir,
 		      struct outfile *files, size_t n)
 {
-	char finals[F_COUNT][PATH_MAX];
 	const char *from[F_COUNT], *to[F_COUNT];
 	size_t failed = 0;
 	int err;
 
 	for (size_t i = 0; i < n; i++) {
-		snprintf(finals[i], sizeof(finals[i]), "%s/%s", dir, files[i].name);
-		from[i] = files[i].tmp;
-		to[i] = finals[i];
+		from[i] = files[i].tmp_name;
+		to[i] = files[i].name;
 	}
 	err = mt_rename_set(dfd, from, to, n, &failed);
 	/* those renamed have no temporary left to remove */
 	for (size_t i = 0; i < ((err && failed < n) ? failed : n); i++)
 		files[i].created = false;
 	if (err && failed < n)
-		mt_err(run->ctx, "could not rename %s to %s: %s\n", from[failed], to[failed],
-		       strerror(-err));
+		mt_err(run->ctx, "could not rename %s to %s/%s: %s\n", files[failed].tmp, dir,
+		       to[failed], strerror(-err));
 	else if (err)
 		mt_err(run->ctx, "could not sync directory %s: %s\n", dir, strerror(-err));
 	return err;
@@ -689,13 +696,13 @@ static int publish(struct mt_depmod_run *run, const char *dir, struct outfile *f
 	if (dfd < 0)
 		return dfd;
 	remove_stale_temps(run, dir);
-	err = stage_all(run, dir, files, n);
+	err = stage_all(run, dfd, dir, files, n);
 	/* all or nothing: the renames happen only once every file is on disk */
 	if (!err)
 		err = rename_all(run, dfd, dir, files, n);
 	for (size_t i = 0; i < n; i++)
 		if (files[i].created)
-			unlink(files[i].tmp);
+			unlinkat(dfd, files[i].tmp_name, 0);
 	close(dfd);
 	return err;
 }
