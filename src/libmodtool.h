@@ -642,6 +642,10 @@ void modtool_json_key(struct modtool_json *json, const char *key);
 void modtool_json_string(struct modtool_json *json, const char *value);
 void modtool_json_int(struct modtool_json *json, long long value);
 void modtool_json_bool(struct modtool_json *json, bool value);
+/* A key and its value in one call: an object's member. */
+void modtool_json_member_string(struct modtool_json *json, const char *key, const char *value);
+void modtool_json_member_int(struct modtool_json *json, const char *key, long long value);
+void modtool_json_member_bool(struct modtool_json *json, const char *key, bool value);
 /* Finish with a newline, flush and free: 0 or the first write error. */
 int modtool_json_free(struct modtool_json *json);
 
