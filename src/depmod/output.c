@@ -133,13 +133,6 @@ static int format_deps(struct mt_depmod_run *run, struct mt_buf *text, struct mt
 
 /* ---- from .modinfo ------------------------------------------------------------ */
 
-static const char *info_value(const char *s, const char *key)
-{
-	size_t kl = strlen(key);
-
-	return strncmp(s, key, kl) == 0 && s[kl] == '=' ? s + kl + 1 : NULL;
-}
-
 /*
  * -w: kmod warns when a key gets the same value twice.  An alias's value is
  * its module's name, so only a module repeating one of its own aliases (after
@@ -173,7 +166,7 @@ static int format_aliases(struct mt_depmod_run *run, struct mt_buf *text, struct
 
 		seen.len = 0;
 		for (uint32_t k = 0; !err && k < n; k++) {
-			const char *v = info_value(mt_record_next_info(&it), "alias");
+			const char *v = mt_record_info_value(mt_record_next_info(&it), "alias");
 
 			if (!v)
 				continue;
@@ -209,7 +202,7 @@ static void format_keyed(struct mt_depmod_run *run, struct mt_buf *text, const c
 		uint32_t n = mt_record_section(&m->rec, 0, &it);
 
 		for (uint32_t k = 0; k < n; k++) {
-			const char *v = info_value(mt_record_next_info(&it), key);
+			const char *v = mt_record_info_value(mt_record_next_info(&it), key);
 
 			if (v)
 				mt_buf_printf(text, "%s %s %s\n", key, m->name, v);
@@ -217,37 +210,30 @@ static void format_keyed(struct mt_depmod_run *run, struct mt_buf *text, const c
 	}
 }
 
+bool mt_depmod_devname(struct mt_depmod_run *run, const struct mt_dm_module *m,
+		       struct mt_record_devname *d)
+{
+	if (mt_record_devname(&m->rec, d))
+		return true;
+	if (d->devname)
+		mt_err(run->ctx, "Module '%s' has devname (%s) but lacks major and minor "
+		       "information. Ignoring.\n", m->name, d->devname);
+	return false;
+}
+
 static void format_devname(struct mt_depmod_run *run, struct mt_buf *text)
 {
 	for (size_t i = 0; i < run->n_mods; i++) {
 		const struct mt_dm_module *m = run->mods[i];
-		const char *devname = NULL;
-		unsigned int major = 0, minor = 0, maj, min;
-		char type = 0;
-		struct mt_record_iter it;
-		uint32_t n = mt_record_section(&m->rec, 0, &it);
+		struct mt_record_devname d;
 
-		for (uint32_t k = 0; k < n && !(type && devname); k++) {
-			const char *v = info_value(mt_record_next_info(&it), "alias");
-
-			if (!v)
-				continue;
-			if (strncmp(v, "devname:", 8) == 0)
-				devname = v + 8;
-			/* the prefix first: sscanf on every alias is a tenth of the run */
-			else if (v[0] == 'c' && sscanf(v, "char-major-%u-%u", &maj, &min) == 2)
-				type = 'c', major = maj, minor = min;
-			else if (v[0] == 'b' && sscanf(v, "block-major-%u-%u", &maj, &min) == 2)
-				type = 'b', major = maj, minor = min;
-		}
+		if (!mt_depmod_devname(run, m, &d))
+			continue;
 		/* kmod writes the header with the first entry: no entry, empty file */
-		if (devname && type && !text->len)
+		if (!text->len)
 			mt_buf_puts(text, "# Device nodes to trigger on-demand module loading.\n");
-		if (devname && type)
-			mt_buf_printf(text, "%s %s %c%u:%u\n", m->name, devname, type, major, minor);
-		else if (devname)
-			mt_err(run->ctx, "Module '%s' has devname (%s) but lacks major and minor "
-			       "information. Ignoring.\n", m->name, devname);
+		mt_buf_printf(text, "%s %s %c%u:%u\n", m->name, d.devname, d.type, d.major,
+			      d.minor);
 	}
 }
 
@@ -791,7 +777,11 @@ int mt_depmod_write(struct mt_depmod_run *run, const struct mt_depmod_output *ou
 		[F_CACHE] = { MT_DEPMOD_CACHE_NAME, false },
 	};
 	size_t n = out->cache ? F_COUNT : F_COUNT - 1;
-	int err = format_all(run, f, !out->outdir, out->cache);
+	int err;
+
+	if (out->json)
+		return mt_depmod_write_json(run, out->json);
+	err = format_all(run, f, !out->outdir, out->cache);
 
 	if (!err && !out->outdir) {
 		/* a dry run prints the text files kmod 30 prints, in its order */
