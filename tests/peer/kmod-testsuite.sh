@@ -4,14 +4,18 @@
 # against our tools and against a libkmod.so.2:
 #   tools:   kmod's tests that exec modprobe, depmod, modinfo from its build
 #            tree run ours instead (our multi-call kmod and its links there);
-#   library: kmod's tests that use only libkmod.h, linked against the shared
-#            libkmod.so.2 and run on ours (LD_LIBRARY_PATH) when this tree
-#            builds one, else on Debian's as the baseline.
-# Each test runs alone (kmod's runner stops at the first failure and its exit
-# status is not reliable: it returns a wait status, which wraps to 0), and
-# passes when kmod's runner says PASSED or EXPECTED FAIL for it.  A test that
-# fails must be listed below with the row of tests/kmod-differences.md it
-# falls under and a check of ours that pins what we do instead.
+#   library: kmod's tests that use only libkmod.h (test-blacklist also builds
+#            a list itself: tests/peer/list-append.c), linked against the
+#            shared libkmod.so.2 and run on ours (LD_LIBRARY_PATH) when this
+#            tree builds one, else on Debian's as the baseline.
+# Not run: kmod's tests of its internal code (hash, array, strbuf, list...),
+# and test-tools, which tests `kmod insert/remove`, commands of kmod's
+# --enable-experimental build that Debian's kmod does not have either.
+# A test passes when kmod's runner says PASSED or EXPECTED FAIL for it (its
+# exit status is not reliable: for one test it returns a wait status, which
+# wraps to 0).  A test that fails must be listed below with the row of
+# tests/kmod-differences.md it falls under and a check of ours that pins
+# what we do instead.
 #
 # usage: kmod-testsuite.sh SOURCE_ROOT BUILD_ROOT
 set -eu
