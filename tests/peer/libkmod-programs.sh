@@ -139,7 +139,8 @@ for t in 6.1 6.12; do
 
 	for side in debian ours; do
 		check_lib "$side" udevadm --version
-		xargs -n 10 < "$work/aliases-$t" | while read -r -a batch; do
+		# ten a line (paste: no quote processing, unlike xargs)
+		paste -d ' ' - - - - - - - - - - < "$work/aliases-$t" | while read -r -a batch; do
 			udev_load "$side" "$root" "$ver" "${batch[@]}"
 		done > "$work/udev-$t-$side"
 	done
