@@ -36,11 +36,16 @@ int mt_sys_path(const struct modtool_ctx *ctx, char *buf, size_t size, const cha
 	return 0;
 }
 
-/* Read a small attribute file at @dfd/@name into @buf (NUL-terminated). */
+/*
+ * Read a small attribute file at @dfd/@name into @buf (NUL-terminated).  A
+ * path alone (AT_FDCWD) is opened with open(), which fakes of the kernel
+ * (kmod's testsuite) interpose, as they do not openat().
+ */
 int mt_read_attr(int dfd, const char *name, char *buf, size_t size)
 {
+	const int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;
 	size_t done;
-	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK), err;
+	int fd = dfd == AT_FDCWD ? open(name, flags) : openat(dfd, name, flags), err;
 
 	if (fd < 0)
 		return -errno;

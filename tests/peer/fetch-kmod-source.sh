@@ -77,4 +77,11 @@ mkdir -p "$cache/lists/partial"
 apt_private update >&2 || echo "fetch-kmod-source: apt-get update reported errors" >&2
 (cd "$cache" && apt_private source --download-only "kmod=$version") >&2
 [ -f "$dsc" ] || { echo "fetch-kmod-source: $dsc not fetched" >&2; exit 1; }
+# what apt fetched must match the .dsc's checksums
+if ! dpkg-source -q --no-check -x "$dsc" "$cache/.verify" >/dev/null 2>&1; then
+	rm -rf "$cache/.verify"
+	echo "fetch-kmod-source: the files fetched do not match $dsc" >&2
+	exit 1
+fi
+rm -rf "$cache/.verify"
 echo "$dsc"

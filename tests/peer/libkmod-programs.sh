@@ -10,6 +10,8 @@
 #     syscalls logged): what udev says and what it asks the kernel to load;
 #   lspci -k: "Kernel modules:" for fake PCI devices with those modaliases
 #     and this machine's own, in the same fake kernel;
+#   systemd-modules-load: a modules-load.d file of module names and
+#     symbolic aliases of each tree, in the same fake kernel;
 #   dracut-install --kerneldir: the files it installs for a sample of each
 #     tree's modules (dependencies, softdeps) into a destdir.
 # Debian 12 ships no Python binding of libkmod (apt-cache search kmod).
@@ -139,7 +141,8 @@ for t in 6.1 6.12; do
 
 	for side in debian ours; do
 		check_lib "$side" udevadm --version
-		xargs -n 10 < "$work/aliases-$t" | while read -r -a batch; do
+		# ten a line (paste: no quote processing, unlike xargs)
+		paste -d ' ' - - - - - - - - - - < "$work/aliases-$t" | while read -r -a batch; do
 			udev_load "$side" "$root" "$ver" "${batch[@]}"
 		done > "$work/udev-$t-$side"
 	done
@@ -162,6 +165,33 @@ for t in 6.1 6.12; do
 	with=$(grep -c 'Kernel modules:' "$work/lspci-$t-debian")
 	compare "lspci -k, $t: ${#pci[@]} devices, $with with kernel modules" \
 		"$work/lspci-$t-debian" "$work/lspci-$t-ours"
+
+	# systemd-modules-load: a modules-load.d file of every 10th module name
+	# and every 10th symbolic alias (fs-*, crypto-*, char-major-*...) of the
+	# tree, and a name that is nothing
+	conf=$work/modules-load-$t.conf
+	{
+		sed -n 's|^\([^:]*/\)\{0,1\}\([^/:]*\)\.ko[^:]*:.*|\2|p' \
+			"$tree/lib/modules/$ver/modules.dep" | awk 'NR % 10 == 5'
+		awk '$1 == "alias" && $2 !~ /[:*?[]/ && NR % 10 == 3 { print $2 }' \
+			"$tree/lib/modules/$ver/modules.alias"
+		echo no_such_module_anywhere
+	} > "$conf"
+	for side in debian ours; do
+		fake_root "$root" "$tree" "$ver"
+		{
+			FAKE_KERNEL_ROOT=$root FAKE_KERNEL_RELEASE=$ver LD_PRELOAD=$shim \
+				LD_LIBRARY_PATH=$(side_path "$side") SYSTEMD_LOG_LEVEL=debug \
+				/lib/systemd/systemd-modules-load "$conf" 2>&1 | sed -n '/^apply:/,$p'
+			echo "== the kernel was asked:"
+			cat "$root/log"
+		} > "$work/modules-load-$t-$side"
+		check_lib "$side" /lib/systemd/systemd-modules-load --version
+	done
+	names=$(wc -l < "$conf")
+	loads=$(grep -c '^f\{0,1\}init_module' "$work/modules-load-$t-debian")
+	compare "systemd-modules-load, $t: $names names ($loads module loads)" \
+		"$work/modules-load-$t-debian" "$work/modules-load-$t-ours"
 
 	# dracut-install: every 25th module of the tree, with what it needs
 	mapfile -t mods < <(sed -n 's|^\([^:]*/\)\{0,1\}\([^/:]*\)\.ko[^:]*:.*|\2|p' \

@@ -14,8 +14,9 @@
  * in), EWOULDBLOCK while held by another module or in use, else the module
  * goes away and releases what it held.  finit_module loads a module named
  * after the file, holding nothing, or fails with the errno written in
- * $FAKE_KERNEL_ROOT/fail/NAME (an init that fails); init_module only records
- * its call.
+ * $FAKE_KERNEL_ROOT/fail/NAME (an init that fails); init_module loads the
+ * module its image names (.modinfo "name=") the same way, and only records
+ * a call whose image names none.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -396,13 +397,12 @@ static void name_of_fd(int fd, char *name, size_t size)
 			*c = '_';
 }
 
-static long fake_finit_module(int fd, const char *params, int flags)
+/* Load @name: EEXIST when loaded, the errno of root/fail/NAME when there. */
+static long fake_load(const char *name)
 {
 	const char *root = fake_root();
-	char name[PATH_MAX], p[PATH_MAX + 300];
+	char p[PATH_MAX + 300];
 
-	name_of_fd(fd, name, sizeof(name));
-	log_call("finit_module %s [%s] %d\n", name, params ? params : "", flags);
 	if (is_loaded(root, name)) {
 		errno = EEXIST;
 		return -1;
@@ -427,6 +427,45 @@ static long fake_finit_module(int fd, const char *params, int flags)
 	}
 	write_proc_modules(root);
 	return 0;
+}
+
+static long fake_finit_module(int fd, const char *params, int flags)
+{
+	char name[PATH_MAX];
+
+	name_of_fd(fd, name, sizeof(name));
+	log_call("finit_module %s [%s] %d\n", name, params ? params : "", flags);
+	return fake_load(name);
+}
+
+/* The name an image gives itself: its .modinfo "name=" string, if any. */
+static bool name_of_image(const void *image, unsigned long len, char *name, size_t size)
+{
+	static const char key[] = "\0name=";
+	const char *p = memmem(image, len, key, sizeof(key) - 1), *end = (const char *)image + len;
+	size_t n;
+
+	if (!p)
+		return false;
+	p += sizeof(key) - 1;
+	n = strnlen(p, end - p);
+	if (n == 0 || n >= size || p + n == end)
+		return false;
+	memcpy(name, p, n + 1);
+	return true;
+}
+
+/* An image with a name is loaded like a file; one without, only recorded. */
+static long fake_init_module(const void *image, unsigned long len, const char *params)
+{
+	char name[PATH_MAX];
+
+	if (!name_of_image(image, len, name, sizeof(name))) {
+		log_call("init_module %lu bytes [%s]\n", len, params ? params : "");
+		return 0;
+	}
+	log_call("init_module %s %lu bytes [%s]\n", name, len, params ? params : "");
+	return fake_load(name);
 }
 
 /* kmod calls libc's wrappers for these two, ours syscall(): both are faked. */
@@ -454,10 +493,8 @@ EXPORT int delete_module(const char *name, unsigned int flags)
 EXPORT int init_module(void *image, unsigned long len, const char *params)
 {
 	REAL(init_module);
-	if (fake_root()) {
-		log_call("init_module %lu bytes [%s]\n", len, params ? params : "");
-		return 0;
-	}
+	if (fake_root())
+		return (int)fake_init_module(image, len, params);
 	return real_init_module(image, len, params);
 }
 
@@ -478,9 +515,8 @@ EXPORT long syscall(long nr, ...)
 		case SYS_finit_module:
 			return fake_finit_module((int)a[0], (const char *)a[1], (int)a[2]);
 		case SYS_init_module:
-			log_call("init_module %ld bytes [%s]\n", a[1],
-				 a[2] ? (const char *)a[2] : "");
-			return 0;
+			return fake_init_module((const void *)a[0], (unsigned long)a[1],
+						(const char *)a[2]);
 		}
 	}
 	return real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "module/elf-reader.h"
+#include "module/elf-strip.h"
 
 /* ---- an ELF image builder -------------------------------------------- */
 
@@ -967,6 +968,69 @@ static void test_random_flips(void **state)
 	assert_true(accepted > 100 && rejected > 100);
 }
 
+/* ---- what a forced load strips (kernels without finit_module) --------- */
+
+static const char force_modinfo[] = "license=GPL\0vermagic=6.1.0 SMP mod_unload\0name=foo\0";
+static const char force_versions[64] = "module_layout";
+
+static const struct sec_spec force_specs[] = {
+	{ .name = ".text", .type = SHT_PROGBITS, .flags = SHF_ALLOC | SHF_EXECINSTR,
+	  .data = text_bytes, .size = sizeof(text_bytes) },
+	{ .name = "__versions", .type = SHT_PROGBITS, .flags = SHF_ALLOC | SHF_WRITE,
+	  .data = force_versions, .size = sizeof(force_versions) },
+	{ .name = ".modinfo", .type = SHT_PROGBITS, .flags = SHF_ALLOC,
+	  .data = force_modinfo, .size = sizeof(force_modinfo) },
+};
+
+static uint64_t section_flags(const struct image *img, const char *name)
+{
+	struct mt_elf elf;
+	struct mt_elf_section sec;
+	const char *why;
+
+	init_ok(img, &elf);
+	assert_int_equal(mt_elf_find_section(&elf, name, &sec, &why), 0);
+	return sec.flags;
+}
+
+static void test_strip_for_force(void **state)
+{
+	(void)state;
+	FOR_EACH_VARIANT(v) {
+		struct image img;
+		uint8_t *orig;
+		const uint8_t *modinfo;
+
+		build(&img, v->is64, v->be, force_specs, 3, 0);
+		orig = malloc(img.size);
+		assert_non_null(orig);
+		memcpy(orig, img.buf, img.size);
+		/* nothing asked, nothing changed */
+		assert_int_equal(mt_elf_strip_for_force(img.buf, img.size, false, false), 0);
+		assert_memory_equal(img.buf, orig, img.size);
+		/* __versions loses SHF_ALLOC, and only that */
+		assert_int_equal(mt_elf_strip_for_force(img.buf, img.size, true, false), 0);
+		assert_int_equal(section_flags(&img, "__versions"), SHF_WRITE);
+		assert_int_equal(section_flags(&img, ".text"), SHF_ALLOC | SHF_EXECINSTR);
+		assert_memory_equal(img.buf + img.data_off[3], force_modinfo, sizeof(force_modinfo));
+		/* vermagic= blanked, the other strings kept */
+		assert_int_equal(mt_elf_strip_for_force(img.buf, img.size, false, true), 0);
+		modinfo = img.buf + img.data_off[3];
+		assert_string_equal((const char *)modinfo, "license=GPL");
+		for (size_t i = 12; i < 12 + strlen("vermagic=6.1.0 SMP mod_unload"); i++)
+			assert_int_equal(modinfo[i], 0);
+		assert_string_equal((const char *)modinfo + 12 + strlen("vermagic=6.1.0 SMP mod_unload") + 1,
+				    "name=foo");
+		free(orig);
+		image_free(&img);
+	}
+	/* not ELF: refused, untouched */
+	uint8_t junk[64] = "not an ELF file";
+
+	assert_int_equal(mt_elf_strip_for_force(junk, sizeof(junk), true, true), -ENOEXEC);
+	assert_string_equal((const char *)junk, "not an ELF file");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -992,6 +1056,7 @@ int main(void)
 		cmocka_unit_test(test_nobits_huge),
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_random_flips),
+		cmocka_unit_test(test_strip_for_force),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
