@@ -265,7 +265,7 @@ bash_check "" lsmod ""
 
 bash_check "monitor" modtool mon
 bash_check "help monitor sign status verify version" modtool ""
-bash_check "--exec --help --json --no-file-info" modtool monitor --
+bash_check "--buffer-size --exec --help --json --no-file-info" modtool monitor --
 bash_check "--json" modtool monitor --j
 bash_check "--all-bits" modtool status --a
 bash_check "a.ko b.ko.zst notes.txt sub" modtool verify ""
@@ -325,7 +325,7 @@ if command -v fish >/dev/null; then
 	fish_check "6.1.0-test 6.12.0-test" "depmod -b $R "
 	fish_check "" "lsmod "
 	fish_check "help monitor sign status verify version" "modtool "
-	fish_check "--exec --json --no-file-info" "modtool monitor --"
+	fish_check "--buffer-size --exec --json --no-file-info" "modtool monitor --"
 fi
 
 # ---- zsh: real completions, through a pseudo-terminal --------------------

@@ -12,6 +12,7 @@ complete -c modtool -n "not __fish_seen_subcommand_from $subcommands" -a version
 complete -c modtool -n '__fish_seen_subcommand_from monitor' -l json -d 'one JSON object per line'
 complete -c modtool -n '__fish_seen_subcommand_from monitor' -l exec -x -a '(__fish_complete_command)' -d 'run a command per event'
 complete -c modtool -n '__fish_seen_subcommand_from monitor' -l no-file-info -d 'no file, SHA-256 or signer'
+complete -c modtool -n '__fish_seen_subcommand_from monitor' -l buffer-size -x -d 'the socket buffer, bytes'
 complete -c modtool -n '__fish_seen_subcommand_from status' -l json -d 'one JSON document'
 complete -c modtool -n '__fish_seen_subcommand_from status' -s a -l all-bits -d 'every taint bit'
 complete -c modtool -n '__fish_seen_subcommand_from verify sign' -F

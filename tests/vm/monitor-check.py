@@ -15,8 +15,8 @@ for line in open(expected_file):
     files[name] = (path, sha, signer, None if srcversion == '-' else srcversion,
                    None if version == '-' else version)
 
-events, records, syslog, steps, errors = [], [], [], [], []
-exit_status, ended = None, False
+events, records, syslog, steps, errors, overrun = [], [], [], [], [], []
+exit_status, overrun_exit, ended = None, None, False
 for line in open(log, errors='replace'):
     line = line.rstrip('\r\n')
     if line.startswith('@@mon '):
@@ -26,6 +26,13 @@ for line in open(log, errors='replace'):
             errors.append('not JSON: ' + line)
     elif line == '@@journal @@record':
         records.append({})
+    elif line.startswith('@@overrun '):
+        try:
+            overrun.append(json.loads(line[10:]))
+        except ValueError:
+            errors.append('not JSON: ' + line)
+    elif line.startswith('@@overrun-exit '):
+        overrun_exit = int(line.split()[1])
     elif line.startswith('@@journal '):
         if records and '=' in line:
             k, v = line[10:].split('=', 1)
@@ -57,17 +64,21 @@ for s in steps:
     check(s.endswith(want), 'step %s' % s[7:])
 
 # ---- the events -----------------------------------------------------------
-# the readiness probe: "change" events written by hand to /sys/module/printk/uevent
-while events and events[0]['module'] == 'printk':
-    check(events[0]['action'] == 'change' and events[0]['written_by_hand'],
-          'the probe: change printk, written by hand')
-    events.pop(0)
+# the readiness probes: "change" events written by hand to /sys/module/printk/uevent
+def without_probes(evs, who):
+    probes = [e for e in evs if e['module'] == 'printk']
+    check(probes and all(e['action'] == 'change' and e['written_by_hand'] for e in probes),
+          '%s: the probes: change printk, written by hand (%d)' % (who, len(probes)))
+    return [e for e in evs if e['module'] != 'printk']
+events = without_probes(events, 'monitor')
 want = [('add', 'dummy', False), ('add', 'dummy', True), ('remove', 'dummy', False),
         ('add', 'brd', False), ('remove', 'brd', False),
         ('add', 'fat', False), ('add', 'vfat', False), ('remove', 'vfat', False),
         ('remove', 'fat', False)]
 want += [('add', 'dummy', False), ('remove', 'dummy', False)] * 100
 want += [('add', 'dummy', False), ('remove', 'dummy', False)]
+want += [('add', 'dummy', False), ('remove', 'dummy', False)] * 30
+want += [('add', 'brd', False), ('remove', 'brd', False)]
 got = [(e['action'], e['module'], e['written_by_hand']) for e in events]
 first_diff = next((i for i in range(max(len(got), len(want)))
                    if i >= len(got) or i >= len(want) or got[i] != want[i]), None)
@@ -93,6 +104,23 @@ for e in events:
         bad.append(e)
 check(not bad, 'each event: /sys/module state, file, SHA-256 and signer as the host has them: %s'
       % bad[:2])
+
+# ---- the monitor with a small buffer, stopped through 30 cycles and a load -------
+check(overrun_exit == 0, 'the stopped monitor: SIGINT, status 0 (%s)' % overrun_exit)
+overrun = without_probes(overrun, 'stopped monitor')
+check(any(e['action'] == 'overrun' and e['synthesised'] for e in overrun),
+      'the stopped monitor reports an overrun: %s' % [e['action'] for e in overrun])
+loaded = set()
+for e in overrun:
+    if e['action'] == 'add':
+        loaded.add(e['module'])
+    elif e['action'] == 'remove':
+        loaded.discard(e['module'])
+check(loaded == {'brd'}, 'its events, applied in order, leave brd loaded and dummy not: %s' % loaded)
+check(any(e['action'] == 'add' and e['module'] == 'brd' and e['synthesised'] and e['seqnum'] == 0
+          and e['initstate'] == 'live' for e in overrun),
+      'the lost add of brd is synthesised from /proc/modules: %s'
+      % [(e['action'], e['module'], e['synthesised']) for e in overrun][-4:])
 
 # ---- the audit trail --------------------------------------------------------
 def find(**want):

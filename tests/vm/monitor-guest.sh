@@ -76,6 +76,30 @@ step /ours/rmmod dummy
 sleep 1
 kill $syslog
 
+# a second monitor with a small buffer, stopped while 30 cycles and a load
+# happen: the kernel drops what does not fit, and says so; the monitor
+# reports an overrun and what /proc/modules shows changed meanwhile
+/ours/modtool monitor --json --buffer-size=2048 > /tmp/overrun.json 2> /tmp/overrun.err &
+small=$!
+for i in $(seq 1 50); do
+	echo change > /sys/module/printk/uevent
+	grep -q printk /tmp/overrun.json 2> /dev/null && break
+	sleep 0.2
+done
+kill -STOP $small
+i=0
+while [ $i -lt 30 ]; do
+	/ours/insmod "$dummy" && /ours/rmmod dummy || echo "@@error overrun burst $i" > $out
+	i=$((i + 1))
+done
+/ours/modprobe brd
+kill -CONT $small
+sleep 2
+kill -INT $small
+wait $small
+echo "@@overrun-exit $?" > $out
+/ours/rmmod brd
+
 # the monitor's last events out, then SIGINT
 sleep 2
 kill -INT $monitor
@@ -84,7 +108,8 @@ echo "@@monitor-exit $?" > $out
 {
 	cat /tmp/steps
 	sed 's/^/@@mon /' /tmp/monitor.json
-	sed 's/^/@@monerr /' /tmp/monitor.err
+	sed 's/^/@@monerr /' /tmp/monitor.err /tmp/overrun.err
+	sed 's/^/@@overrun /' /tmp/overrun.json
 	sed 's/^/@@journal /' /tmp/journal.txt
 	sed 's/^/@@syslog /' /tmp/syslog.txt
 	echo "@@kernel $(uname -r)"
