@@ -200,7 +200,7 @@ static void print_text(const struct modtool_monitor_event *ev, const char *when)
 		       version ? ", version " : "", version ? version : "",
 		       src ? ", srcversion " : "", src ? src : "");
 	else
-		printf(": not in /sys/module");
+		printf(": no initstate in /sys/module (gone, or built in)");
 	printf("\n");
 	if (path)
 		printf("    %s sha256 %s signer %s\n", path,

@@ -15,8 +15,8 @@ for line in open(expected_file):
     files[name] = (path, sha, signer, None if srcversion == '-' else srcversion,
                    None if version == '-' else version)
 
-events, records, syslog, steps, errors, overrun = [], [], [], [], [], []
-exit_status, overrun_exit, ended = None, None, False
+events, records, syslog, steps, errors, overrun, execs, text = [], [], [], [], [], [], [], []
+exit_status, overrun_exit, text_exit, ended = None, None, None, False
 for line in open(log, errors='replace'):
     line = line.rstrip('\r\n')
     if line.startswith('@@mon '):
@@ -31,6 +31,12 @@ for line in open(log, errors='replace'):
             overrun.append(json.loads(line[10:]))
         except ValueError:
             errors.append('not JSON: ' + line)
+    elif line.startswith('@@exec '):
+        execs.append(line[7:])
+    elif line.startswith('@@text '):
+        text.append(line[7:])
+    elif line.startswith('@@text-exit '):
+        text_exit = int(line.split()[1])
     elif line.startswith('@@overrun-exit '):
         overrun_exit = int(line.split()[1])
     elif line.startswith('@@journal '):
@@ -70,6 +76,24 @@ def without_probes(evs, who):
     check(probes and all(e['action'] == 'change' and e['written_by_hand'] for e in probes),
           '%s: the probes: change printk, written by hand (%d)' % (who, len(probes)))
     return [e for e in evs if e['module'] != 'printk']
+# --exec: one command per event, in order, the fields in its environment
+want_exec = ['%d %s %s %d %s' % (e['seqnum'], e['action'], e['module'], e['written_by_hand'],
+                                 e['sha256'] or '') for e in events]
+got_exec = [l.rstrip() for l in execs]
+check(got_exec == [w.rstrip() for w in want_exec],
+      '--exec ran once per event, in order, with its fields (%d of %d; first difference %s)'
+      % (len(got_exec), len(want_exec), next(((g, w) for g, w in zip(got_exec, want_exec)
+                                               if g != w.rstrip()), None)))
+# text: the same events, each with its state, and its file where known
+check(text_exit == 0, 'the text monitor: SIGTERM, status 0 (%s)' % text_exit)
+# (each monitor sees the readiness probes written after it started listening)
+heads = [l.split()[1:3] for l in text if not l.startswith('    ') and ' printk ' not in l]
+check(heads == [[e['action'], e['module']] for e in events if e['module'] != 'printk'],
+      'the text monitor printed the same events (%d)' % len(heads))
+path, sha, signer = files['dummy'][:3]
+check(any(re.match(r'\S+Z add dummy \(seqnum \d+\): live, refcount \d+, taint none$', l) for l in text)
+      and '    /lib/modules%s sha256 %s signer %s' % (path.split('/lib/modules', 1)[1], sha, signer) in text,
+      'text: "add dummy (seqnum N): live, refcount N, taint none" and its file line')
 events = without_probes(events, 'monitor')
 want = [('add', 'dummy', False), ('add', 'dummy', True), ('remove', 'dummy', False),
         ('add', 'brd', False), ('remove', 'brd', False),
