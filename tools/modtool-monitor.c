@@ -33,7 +33,7 @@ struct options {
 
 static void help(void)
 {
-	printf("Usage: modtool monitor [--json] [--exec CMD] [--no-file-info]\n\n"
+	printf("Usage: modtool monitor [--json] [--exec CMD] [--no-file-info] [--buffer-size=BYTES]\n\n"
 	       "Print each module load and removal as the kernel announces it: the time,\n"
 	       "the action, the module, its /sys/module state (initstate, refcount, taint,\n"
 	       "version, srcversion) and, when the module tree has its file, the file, its\n"
@@ -45,9 +45,10 @@ static void help(void)
 	       "                      words here, never given to a shell: write 'sh -c \"...\"'\n"
 	       "                      for one.  One command at a time, in event order; a slow\n"
 	       "                      one makes the next wait (events are still read and\n"
-	       "                      printed); past 1024 waiting, an event's is skipped\n"
+	       "                      printed); past 1024 waiting, an event's is skipped.\n"
 	       "      --no-file-info  no file, SHA-256 or signer (cheaper)\n"
-	       "      --buffer-size=BYTES  the socket's receive buffer (default 16 MiB)\n"
+	       "      --buffer-size=BYTES\n"
+	       "                      the socket's receive buffer (default 16 MiB)\n"
 	       "      --sysroot=DIR   read DIR/proc and DIR/sys instead (for tests)\n"
 	       "  -h, --help          show this help\n\n"
 	       "SIGINT or SIGTERM ends it with status 0.\n");
