@@ -87,6 +87,11 @@ check(got_exec == [w.rstrip() for w in want_exec],
 # text: the same events, each with its state, and its file where known
 check(text_exit == 0, 'the text monitor: SIGTERM, status 0 (%s)' % text_exit)
 # (each monitor sees the readiness probes written after it started listening)
+noshell = [l for l in text if l.startswith('no-shell')]
+check(noshell and all(l == 'no-shell $MODTOOL_MODULE a  b' for l in noshell),
+      '--exec without a shell: the words as written, nothing expanded (%d runs): %s'
+      % (len(noshell), sorted(set(noshell))[:2]))
+text = [l for l in text if not l.startswith('no-shell')]
 heads = [l.split()[1:3] for l in text if not l.startswith('    ') and ' printk ' not in l]
 check(heads == [[e['action'], e['module']] for e in events if e['module'] != 'printk'],
       'the text monitor printed the same events (%d)' % len(heads))

@@ -43,8 +43,8 @@ wait_ready() {
 /ours/modtool monitor --json --exec 'sh -c "echo $MODTOOL_SEQNUM $MODTOOL_ACTION $MODTOOL_MODULE $MODTOOL_WRITTEN_BY_HAND $MODTOOL_SHA256 >> /tmp/exec.txt"' \
 	> /tmp/monitor.json 2> /tmp/monitor.err &
 monitor=$!
-# text, for people
-/ours/modtool monitor > /tmp/text.txt 2> /tmp/text.err &
+# text, for people; and a command that no shell sees: its words as written
+/ours/modtool monitor --exec 'echo no-shell $MODTOOL_MODULE "a  b"' > /tmp/text.txt 2> /tmp/text.err &
 text=$!
 wait_ready /tmp/monitor.json
 wait_ready /tmp/text.txt
