@@ -93,6 +93,17 @@ MT_EXPORT int modtool_ctx_get_log_priority(const struct modtool_ctx *ctx)
 	return ctx->log_priority;
 }
 
+MT_EXPORT int modtool_ctx_check_resources(const struct modtool_ctx *ctx)
+{
+	if (!ctx)
+		return -EINVAL;
+	if (!mt_config_is_current(ctx->config))
+		return MODTOOL_RESOURCES_CONFIG_CHANGED;
+	if (mt_ctx_indexes_changed(ctx))
+		return MODTOOL_RESOURCES_INDEXES_CHANGED;
+	return MODTOOL_RESOURCES_CURRENT;
+}
+
 MT_EXPORT const char *modtool_version(void)
 {
 	return PACKAGE_VERSION;

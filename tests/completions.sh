@@ -262,6 +262,10 @@ bash_check "snd-hda-intel" rmmod -f snd-
 bash_check "--force" rmmod --f
 
 bash_check "" lsmod ""
+bash_check "--json" lsmod --j
+bash_check "--json" modinfo --j
+bash_check "--json" depmod --j
+bash_check "--json" modprobe --j
 
 bash_check "monitor" modtool mon
 bash_check "help monitor sign status verify version" modtool ""
@@ -326,6 +330,8 @@ if command -v fish >/dev/null; then
 	fish_check "" "lsmod "
 	fish_check "help monitor sign status verify version" "modtool "
 	fish_check "--buffer-size --exec --json --no-file-info" "modtool monitor --"
+	fish_check "--json" "lsmod --j"
+	fish_check "--json" "modinfo --j"
 fi
 
 # ---- zsh: real completions, through a pseudo-terminal --------------------
@@ -376,6 +382,8 @@ if command -v zsh >/dev/null && zsh -f -c 'zmodload zsh/zpty' 2>/dev/null; then
 	zsh_check "copybreak debug" "insmod a.ko "
 	zsh_check "a.ko b.ko.zst sub" "depmod -b $R $V "
 	zsh_check "help monitor sign status verify version" "modtool "
+	zsh_check "--json" "lsmod --j"
+	zsh_check "--json" "modinfo --j"
 fi
 
 if [ $failures -ne 0 ]; then

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "build-config.h"
 #include "libmodtool.h"
@@ -45,6 +46,8 @@ struct modtool_ctx {
 	int log_priority;
 	struct mt_index *index[MT_INDEX_COUNT];
 	bool index_tried[MT_INDEX_COUNT];
+	/* each open index file's modification time, to notice a new depmod run */
+	struct timespec index_mtime[MT_INDEX_COUNT];
 	/*
 	 * The load policy (trust/), asked by kernel/ before every insert: a
 	 * hook, so that the layer below calls the one above without including

@@ -8,7 +8,7 @@
 # generated into the work directory, never committed.
 #
 # Usage: run-fuzzers.sh [SECONDS] [TARGET...]
-#   TARGETS: module index config signature kernel-image verify status policy uevent
+#   TARGETS: module index config signature kernel-image verify status policy uevent exports
 #            (default: all)
 #   FUZZ_WORK   work directory (default /tmp/modtool-fuzz): binaries in bin/,
 #               seeds in seeds/TARGET, the growing corpus in corpus/TARGET,
@@ -23,7 +23,7 @@ export LC_ALL=C
 
 secs=${1:-60}
 shift || true
-targets=${*:-module index config signature kernel-image verify status policy uevent}
+targets=${*:-module index config signature kernel-image verify status policy uevent exports}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../src" && pwd)
 work=${FUZZ_WORK:-/tmp/modtool-fuzz}
@@ -162,6 +162,11 @@ seeds_signature() {
 # small vmlinux and bzImage files in every payload format, good and hostile
 seeds_kernel-image() {
 	python3 "$here/make-kernel-image-seeds.py" "$work/seeds/kernel-image"
+}
+
+# small vmlinux files with export tables (PREL32 and absolute entries)
+seeds_exports() {
+	python3 "$here/make-exports-seeds.py" "$work/seeds/exports"
 }
 
 # [be16 length][certificate][module]: certificates of test keys (RSA, and
