@@ -911,6 +911,11 @@ int modtool_monitor_new(struct modtool_ctx *ctx, unsigned int flags,
 int modtool_monitor_new_from_fd(struct modtool_ctx *ctx, int fd, unsigned int flags,
 				struct modtool_monitor **mon);
 void modtool_monitor_free(struct modtool_monitor *mon);
+/*
+ * The socket's receive buffer, in bytes (the kernel doubles it for its
+ * bookkeeping; a uevent takes about a kilobyte): 0 or a negative errno.
+ */
+int modtool_monitor_set_buffer_size(struct modtool_monitor *mon, int bytes);
 /* The descriptor to poll for POLLIN. */
 int modtool_monitor_get_fd(const struct modtool_monitor *mon);
 /*

@@ -268,8 +268,8 @@ bash_check "--json" depmod --j
 bash_check "--json" modprobe --j
 
 bash_check "monitor" modtool mon
-bash_check "help monitor sign status verify version" modtool ""
-bash_check "--exec --help --json --no-file-info" modtool monitor --
+bash_check "check help monitor sign status verify version" modtool ""
+bash_check "--buffer-size --exec --help --json --no-file-info" modtool monitor --
 bash_check "--json" modtool monitor --j
 bash_check "--all-bits" modtool status --a
 bash_check "a.ko b.ko.zst notes.txt sub" modtool verify ""
@@ -328,8 +328,8 @@ if command -v fish >/dev/null; then
 	fish_check "e1000e ext2 ext4" "modinfo -b $R -k $V e"
 	fish_check "6.1.0-test 6.12.0-test" "depmod -b $R "
 	fish_check "" "lsmod "
-	fish_check "help monitor sign status verify version" "modtool "
-	fish_check "--exec --json --no-file-info" "modtool monitor --"
+	fish_check "check help monitor sign status verify version" "modtool "
+	fish_check "--buffer-size --exec --json --no-file-info" "modtool monitor --"
 	fish_check "--json" "lsmod --j"
 	fish_check "--json" "modinfo --j"
 fi
@@ -381,7 +381,7 @@ if command -v zsh >/dev/null && zsh -f -c 'zmodload zsh/zpty' 2>/dev/null; then
 	zsh_check "a.ko b.ko.zst sub" "insmod "
 	zsh_check "copybreak debug" "insmod a.ko "
 	zsh_check "a.ko b.ko.zst sub" "depmod -b $R $V "
-	zsh_check "help monitor sign status verify version" "modtool "
+	zsh_check "check help monitor sign status verify version" "modtool "
 	zsh_check "--json" "lsmod --j"
 	zsh_check "--json" "modinfo --j"
 fi
