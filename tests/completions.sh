@@ -19,7 +19,7 @@ export LC_ALL=C
 src=${1:-${MODTOOL_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}}
 src=$(cd "$src" && pwd) || exit 1
 comp=$src/completions
-tools="insmod rmmod lsmod modprobe modinfo depmod"
+tools="insmod rmmod lsmod modprobe modinfo depmod modtool"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/dest
@@ -178,7 +178,7 @@ printf '#!/bin/sh\necho "$*" >> "%s"\nprintf %s\n' "$tmp/modinfo.log" \
 	"'debug:Debug level (int)\\ncopybreak:Maximum size (uint)\\n'" > "$tmp/bin/modinfo"
 chmod +x "$tmp/bin/modinfo"
 # fish completes only commands it finds in PATH (they live in /sbin).
-for t in insmod rmmod lsmod modprobe depmod; do
+for t in insmod rmmod lsmod modprobe depmod modtool; do
 	printf '#!/bin/sh\nexit 1\n' > "$tmp/bin/$t"
 	chmod +x "$tmp/bin/$t"
 done
@@ -256,6 +256,18 @@ bash_check "--help --version -V -f -h -p -s" insmod -
 bash_check "a.ko b.ko.zst sub" insmod ""
 bash_check "copybreak= debug=" insmod a.ko ""
 
+bash_check "check help sign status verify version" modtool ""
+bash_check "--basedir" modtool check --based
+bash_check "6.1.0-test 6.12.0-test" modtool check -b "$R" -k ""
+bash_check "e1000e ext2 ext4" modtool check -b "$R" -k $V e
+bash_check "snd-hda-codec snd-hda-intel" modtool check --basedir = "$R" --set-version = $V snd-h
+bash_check "confidentiality integrity none" modtool check --lockdown ""
+bash_check "./a.ko ./b.ko.zst ./sub" modtool check ./
+bash_check "" modtool check --all ""
+bash_check "jbd2" modtool verify -b "$R" -k $V j
+bash_check "ext2 ext4" modtool check -b "$R" -k $V ext
+bash_check "--all --help --json -a -h" modtool status -
+
 bash_check "ext4 snd_hda_intel" rmmod ""
 bash_check "snd-hda-intel" rmmod -f snd-
 bash_check "--force" rmmod --f
@@ -316,6 +328,9 @@ if command -v fish >/dev/null; then
 	fish_check "e1000e ext2 ext4" "modinfo -b $R -k $V e"
 	fish_check "6.1.0-test 6.12.0-test" "depmod -b $R "
 	fish_check "" "lsmod "
+	fish_check "check help sign status verify version" "modtool "
+	fish_check "e1000e ext2 ext4" "modtool check -b $R -k $V e"
+	fish_check "confidentiality integrity none" "modtool check --lockdown "
 fi
 
 # ---- zsh: real completions, through a pseudo-terminal --------------------
@@ -365,6 +380,9 @@ if command -v zsh >/dev/null && zsh -f -c 'zmodload zsh/zpty' 2>/dev/null; then
 	zsh_check "a.ko b.ko.zst sub" "insmod "
 	zsh_check "copybreak debug" "insmod a.ko "
 	zsh_check "a.ko b.ko.zst sub" "depmod -b $R $V "
+	zsh_check "check help sign status verify version" "modtool "
+	zsh_check "e1000e ext2 ext4" "modtool check -b $R -k $V e"
+	zsh_check "confidentiality integrity none" "modtool check --lockdown="
 fi
 
 if [ $failures -ne 0 ]; then
