@@ -114,7 +114,15 @@ static int parse_options(int argc, char *argv[], struct check_opts *o)
 				return -1;
 			break;
 		case OPT_SIG_ENFORCE: o->sig_enforce = true; break;
-		case OPT_LOCKDOWN: o->lockdown = optarg; break;
+		case OPT_LOCKDOWN:
+			o->lockdown = optarg;
+			if (strcmp(optarg, "none") && strcmp(optarg, "integrity") &&
+			    strcmp(optarg, "confidentiality")) {
+				tool_error("invalid --lockdown '%s': none, integrity or "
+					   "confidentiality\n", optarg);
+				return -1;
+			}
+			break;
 		case 'a': o->all = true; break;
 		case 'v': o->verbose = true; break;
 		case OPT_JSON: o->json = true; break;
@@ -202,11 +210,8 @@ static int describe_kernel(const struct check_opts *o, struct modtool_ctx *ctx,
 	}
 	if (err == 0 && o->sig_enforce)
 		modtool_check_set_sig_enforce(chk, true);
-	if (err == 0 && o->lockdown && modtool_check_set_lockdown(chk, o->lockdown) < 0) {
-		tool_error("invalid --lockdown '%s': none, integrity or confidentiality\n",
-			   o->lockdown);
-		return -EINVAL;
-	}
+	if (err == 0 && o->lockdown)
+		err = modtool_check_set_lockdown(chk, o->lockdown);
 	if (err == 0)
 		err = modtool_check_set_root(chk, o->root);
 	return err;

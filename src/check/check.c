@@ -5,6 +5,7 @@
  * modprobe would load them; or every module file of the tree, each alone.
  */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "base/internal.h"
 #include "check/check.h"
@@ -99,7 +100,12 @@ MT_EXPORT int modtool_check_module(struct modtool_check *chk, const char *module
 	if (!res)
 		return -ENOMEM;
 	if (is_path(module)) {
-		err = modtool_module_new_from_path(chk->ctx, module, &mod);
+		/* a file that is not there is the caller's mistake, not a finding */
+		err = access(module, R_OK) < 0 ? -errno : 0;
+		if (err < 0)
+			mt_err(chk->ctx, "%s: %s\n", module, strerror(-err));
+		if (err == 0)
+			err = modtool_module_new_from_path(chk->ctx, module, &mod);
 		if (err == 0)
 			err = check_file_dependencies(chk, res, mod);
 	} else {
