@@ -622,6 +622,47 @@ static void test_check_bad_kernel(void **state)
 	modtool_check_free(chk);
 }
 
+/* modprobe.d and the load policy: notes, and the policy's refusal before the kernel */
+static void test_check_config_and_policy(void **state)
+{
+	static const char conf[] = "blacklist m\ninstall m /bin/true\nsoftdep m pre: foo\n";
+	static const char policy[] = "enforce forbid m\n";
+	struct module_spec spec = { GOOD_INFO, uses_foo, (void *)good_versions };
+	char path[PATH_MAX], confpath[128], poldir[128];
+	const char *const confs[] = { confpath, NULL }, *const dirs[] = { poldir, NULL };
+	struct modtool_check_result *res = NULL;
+	struct modtool_ctx *own;
+	struct modtool_check *chk;
+
+	(void)state;
+	write_module("m.ko", &spec);
+	snprintf(confpath, sizeof(confpath), "%s/m.conf", tmpdir);
+	write_file(confpath, conf, sizeof(conf) - 1);
+	snprintf(poldir, sizeof(poldir), "%s/policy.d", tmpdir);
+	mkdir(poldir, 0755);
+	snprintf(path, sizeof(path), "%s/10-m.conf", poldir);
+	write_file(path, policy, sizeof(policy) - 1);
+	assert_int_equal(modtool_ctx_new(tmpdir, &own), 0);
+	modtool_ctx_set_log_fn(own, capture_log, &logbuf);
+	assert_true(modtool_ctx_load_config(own, confs, "") >= 0);
+	assert_int_equal(modtool_ctx_load_policy(own, dirs), 1);
+	assert_int_equal(modtool_check_new(own, &chk), 0);
+	snprintf(path, sizeof(path), "%s/vmlinux", tmpdir);
+	assert_int_equal(modtool_check_set_kernel_image(chk, path), 0);
+	snprintf(path, sizeof(path), "%s/m.ko", tmpdir);
+	assert_int_equal(modtool_check_module(chk, path, &res), 0);
+	assert_true(has_code(res, "blacklisted", NULL));
+	assert_true(has_code(res, "install-command", NULL));
+	assert_true(has_code(res, "policy", NULL));
+	assert_int_equal(modtool_check_result_get_verdict(res, 0), MODTOOL_CHECK_REFUSED);
+	assert_int_equal(modtool_check_result_get_error(res, 0), -ECANCELED);
+	/* refused before any syscall: nothing tainted */
+	assert_string_equal(modtool_check_result_get_taint(res, 0), "");
+	modtool_check_result_free(res);
+	modtool_check_free(chk);
+	modtool_ctx_free(own);
+}
+
 static int setup(void **state)
 {
 	struct buf v = make_vmlinux(false, LIE_NONE);
@@ -659,6 +700,7 @@ int main(void)
 		cmocka_unit_test(test_check_signature),
 		cmocka_unit_test(test_check_not_a_module),
 		cmocka_unit_test(test_check_bad_kernel),
+		cmocka_unit_test(test_check_config_and_policy),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -7,7 +7,8 @@
 # module_layout's changed, an undefined symbol renamed, a licence that makes
 # GPL-only symbols unreachable, a namespace import dropped; a staging module,
 # one without a cleanup function, a module with its dependency; and, with
-# sig_enforce switched on in the guest, an unsigned one and a signed one.
+# sig_enforce switched on in the guest, an unsigned one and a signed one, one
+# loaded already (the one that cannot be removed) and one built in.
 # In the guest (tests/vm/check-guest.sh) modtool check judges each against
 # the running kernel first; then the module is loaded.  Every case must
 # agree: loads or not, the kernel's error, the taint letters the load sets
@@ -82,6 +83,8 @@ overlay() {
 	1 real-no-exit vrf insmod $c/no-exit.ko
 	2 unsigned-enforced dummy insmod $c/unsigned.ko
 	2 signed-enforced brd modprobe brd
+	2 loaded vrf modprobe vrf
+	2 builtin af_packet modprobe af_packet
 	EOF
 	sed -i "s#$o##" "$c/cases"
 	(cd "$o" && find . | sort | busybox cpio -o -H newc 2> /dev/null) > "$work/$1-overlay.cpio"
