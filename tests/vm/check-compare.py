@@ -53,6 +53,8 @@ while i < len(lines):
             phases[cur_phase]["err"].append("unparsable: " + text[:200])
     elif line.startswith("@@check-err ") and cur_phase:
         phases[cur_phase]["err"].append(line[12:])
+    elif line.startswith("@@case setup "):
+        cur = None
     elif line.startswith("@@case "):
         f = line.split()
         cur = {"phase": cur_phase, "err": [], "rmmod": None}

@@ -83,7 +83,8 @@ overlay() {
 	1 real-no-exit vrf insmod $c/no-exit.ko
 	2 unsigned-enforced dummy insmod $c/unsigned.ko
 	2 signed-enforced brd modprobe brd
-	2 loaded vrf modprobe vrf
+	2 setup vfat modprobe vfat
+	2 loaded vfat modprobe vfat
 	2 builtin af_packet modprobe af_packet
 	EOF
 	sed -i "s#$o##" "$c/cases"
