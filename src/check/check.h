@@ -181,6 +181,16 @@ int mt_rules_state(struct modtool_check *chk, struct modtool_module *mod, struct
 
 /* Check one module file (or built-in module) into @m; dependencies are the caller's. */
 int mt_check_module(struct modtool_check *chk, struct modtool_module *mod, struct mt_checked *m);
+/* Only what its file tells (no state rules, not concluded): what a worker thread may do. */
+int mt_check_module_file(struct modtool_check *chk, struct modtool_module *mod,
+			 struct mt_checked *m);
+/*
+ * A copy of @chk for another thread: its own context (same tree, sysroot and
+ * logger) and its own cache of the tree's exports; the kernel's exports,
+ * keys and strings are shared, read-only.  Free with mt_check_clone_free().
+ */
+int mt_check_clone(const struct modtool_check *chk, struct modtool_check **clone);
+void mt_check_clone_free(struct modtool_check *clone);
 /* The exports of the tree module providing @name (modules.symbols), read once: NULL if none. */
 const struct mt_export *mt_check_tree_export(struct modtool_check *chk, const char *name);
 

@@ -52,6 +52,43 @@ MT_EXPORT void modtool_check_free(struct modtool_check *chk)
 	free(chk);
 }
 
+int mt_check_clone(const struct modtool_check *chk, struct modtool_check **out)
+{
+	struct modtool_check *c = malloc(sizeof(*c));
+	int err;
+
+	if (!c)
+		return -ENOMEM;
+	*c = *chk;
+	c->tree_exports = NULL;
+	c->tree_read = NULL;
+	c->n_tree_read = c->tree_read_cap = 0;
+	err = modtool_ctx_new(chk->ctx->module_dir, &c->ctx);
+	if (err < 0) {
+		free(c);
+		return err;
+	}
+	modtool_ctx_set_log_fn(c->ctx, chk->ctx->log_fn, chk->ctx->log_data);
+	modtool_ctx_set_log_priority(c->ctx, chk->ctx->log_priority);
+	if ((chk->ctx->sysroot && modtool_ctx_set_sysroot(c->ctx, chk->ctx->sysroot) < 0) ||
+	    mt_export_table_new(&c->tree_exports) < 0) {
+		mt_check_clone_free(c);
+		return -ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+void mt_check_clone_free(struct modtool_check *c)
+{
+	if (!c)
+		return;
+	mt_export_table_free(c->tree_exports);
+	mt_strv_free(c->tree_read, c->n_tree_read);
+	modtool_ctx_free(c->ctx);
+	free(c);
+}
+
 static int set_string(char **field, const char *value, size_t len)
 {
 	char *copy = strndup(value, len);

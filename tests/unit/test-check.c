@@ -663,6 +663,51 @@ static void test_check_config_and_policy(void **state)
 	modtool_ctx_free(own);
 }
 
+struct tree_seen {
+	char names[64][64];
+	size_t n;
+};
+
+static int tree_collect(void *data, const struct modtool_check_result *res)
+{
+	struct tree_seen *t = data;
+
+	assert_int_equal(modtool_check_result_count(res), 1);
+	if (t->n < 64)
+		snprintf(t->names[t->n++], sizeof(t->names[0]), "%s",
+			 strrchr(modtool_check_result_get_path(res, 0), '/') + 1);
+	return 0;
+}
+
+static int tree_stop(void *data, const struct modtool_check_result *res)
+{
+	(void)res;
+	return ++*(int *)data == 3 ? 42 : 0;
+}
+
+/* Every module file of the tree, in path order whatever thread read it; a stop is passed on. */
+static void test_check_tree(void **state)
+{
+	struct modtool_check *chk;
+	struct tree_seen seen = { .n = 0 };
+	char path[PATH_MAX];
+	int calls = 0, files;
+
+	(void)state;
+	files = run_status("exit $(ls '%s' | grep -c '\\.ko$')", tmpdir);
+	assert_true(files >= 10);
+	assert_int_equal(modtool_check_new(ctx, &chk), 0);
+	snprintf(path, sizeof(path), "%s/vmlinux", tmpdir);
+	assert_int_equal(modtool_check_set_kernel_image(chk, path), 0);
+	assert_int_equal(modtool_check_tree(chk, tree_collect, &seen), 0);
+	assert_int_equal(seen.n, (size_t)files);
+	for (size_t i = 1; i < seen.n; i++)
+		assert_true(strcmp(seen.names[i - 1], seen.names[i]) < 0);
+	assert_int_equal(modtool_check_tree(chk, tree_stop, &calls), 42);
+	assert_int_equal(calls, 3);
+	modtool_check_free(chk);
+}
+
 static int setup(void **state)
 {
 	struct buf v = make_vmlinux(false, LIE_NONE);
@@ -701,6 +746,7 @@ int main(void)
 		cmocka_unit_test(test_check_not_a_module),
 		cmocka_unit_test(test_check_bad_kernel),
 		cmocka_unit_test(test_check_config_and_policy),
+		cmocka_unit_test(test_check_tree),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
