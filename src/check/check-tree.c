@@ -2,11 +2,11 @@
 /*
  * Every module of the tree, on every core: decompressing and verifying each
  * file is most of the work (xz and ECDSA on the 6.12 tree).  Workers, each
- * with its own context and cache of the tree's exports (the kernel's are
- * shared, read-only), take the next file from a shared counter and read
- * what the file tells; the calling thread adds what the configuration and
- * the running kernel say (its context is the one that holds them), and
- * hands the results to the caller in path order, as a serial run would.
+ * with its own cache of the tree's exports, share the context (its indexes
+ * opened first, then only read, as the kernel's exports and keys) and take
+ * the next file from a shared counter to read what the file tells; the
+ * calling thread adds what the configuration and the running kernel say,
+ * and hands the results to the caller in path order, as a serial run would.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,6 +14,7 @@
 
 #include "base/internal.h"
 #include "check/check.h"
+#include "index/index.h"
 #include "module/tree.h"
 
 #define MAX_THREADS 16
@@ -131,7 +132,9 @@ MT_EXPORT int modtool_check_tree(struct modtool_check *chk, modtool_check_fn fn,
 
 	if (!chk || !fn)
 		return -EINVAL;
-	err = mt_module_tree_list(chk->ctx, chk->ctx->module_dir, &run.paths, &run.n);
+	err = mt_check_tree_vermagic(chk);
+	if (err == 0)
+		err = mt_module_tree_list(chk->ctx, chk->ctx->module_dir, &run.paths, &run.n);
 	if (err < 0)
 		return err;
 	run.slots = calloc(run.n ? run.n : 1, sizeof(*run.slots));
@@ -139,6 +142,9 @@ MT_EXPORT int modtool_check_tree(struct modtool_check *chk, modtool_check_fn fn,
 		mt_strv_free(run.paths, run.n);
 		return -ENOMEM;
 	}
+	/* opened now: the workers' lookups then only read the context */
+	for (int id = 0; id < MT_INDEX_COUNT; id++)
+		mt_ctx_index(chk->ctx, id);
 	atomic_init(&run.next, 0);
 	atomic_init(&run.stop, false);
 	pthread_mutex_init(&run.lock, NULL);

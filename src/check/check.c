@@ -96,6 +96,9 @@ MT_EXPORT int modtool_check_module(struct modtool_check *chk, const char *module
 
 	if (!chk || !module || !out)
 		return -EINVAL;
+	err = mt_check_tree_vermagic(chk);
+	if (err < 0)
+		return err;
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		return -ENOMEM;

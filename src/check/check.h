@@ -123,6 +123,8 @@ struct modtool_check {
 	char *release;			/* the kernel release, NULL unknown */
 	char *vermagic;			/* its version magic, NULL unknown */
 	const char *vermagic_from;	/* where it came from, for messages */
+	char vermagic_source[300];	/* vermagic_from, when made up */
+	bool vermagic_tried;		/* the tree's modules asked for it already */
 	struct mt_export_table *exports;	/* the kernel's and a symvers' modules' */
 	bool exports_known;
 	struct mt_export_table *tree_exports;	/* the tree's modules', read on demand */
@@ -185,12 +187,15 @@ int mt_check_module(struct modtool_check *chk, struct modtool_module *mod, struc
 int mt_check_module_file(struct modtool_check *chk, struct modtool_module *mod,
 			 struct mt_checked *m);
 /*
- * A copy of @chk for another thread: its own context (same tree, sysroot and
- * logger) and its own cache of the tree's exports; the kernel's exports,
- * keys and strings are shared, read-only.  Free with mt_check_clone_free().
+ * A copy of @chk for another thread: its own cache of the tree's exports;
+ * the context (its indexes opened before: then only read), the kernel's
+ * exports, keys and strings are shared, read-only.  Free with
+ * mt_check_clone_free().
  */
 int mt_check_clone(const struct modtool_check *chk, struct modtool_check **clone);
 void mt_check_clone_free(struct modtool_check *clone);
+/* The version magic of the tree's modules when the image gave none: 0 or -ENOMEM. */
+int mt_check_tree_vermagic(struct modtool_check *chk);
 /* The exports of the tree module providing @name (modules.symbols), read once: NULL if none. */
 const struct mt_export *mt_check_tree_export(struct modtool_check *chk, const char *name);
 
