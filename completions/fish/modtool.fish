@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# fish completion for modtool (its subcommands: verify, sign, status, check)
+# fish completion for modtool (its subcommands: verify, sign, status, monitor, check)
 #
 # The __modtool_* functions used below are autoloaded by fish from
 # vendor_functions.d, where modtool installs one file per function.
 
-set -l subs verify sign status check help version
+set -l subs verify sign status monitor check help version
 complete -c modtool -f
 complete -c modtool -n "not __fish_seen_subcommand_from $subs" -a verify -d 'Check signatures against trusted certificates'
 complete -c modtool -n "not __fish_seen_subcommand_from $subs" -a sign -d 'Sign modules (scripts/sign-file)'
 complete -c modtool -n "not __fish_seen_subcommand_from $subs" -a status -d 'The kernel\'s taint, signing and lockdown state'
+complete -c modtool -n "not __fish_seen_subcommand_from $subs" -a monitor -d 'Print module loads and removals'
 complete -c modtool -n "not __fish_seen_subcommand_from $subs" -a check -d 'Will a module load, what taint, can it be removed'
 complete -c modtool -n "not __fish_seen_subcommand_from $subs" -a 'help version'
 
@@ -39,11 +40,16 @@ complete -c modtool -n $v -s j -l jobs -x -d 'Threads'
 complete -c modtool -n $v -s q -l quiet -d 'Only the modules that are not valid'
 complete -c modtool -n $v -s v -l verbose -d 'List the trusted certificates'
 complete -c modtool -n $v -l json -d 'One JSON document'
-complete -c modtool -n $v -a '(__modtool_modtool_check_args)'
+complete -c modtool -n $v -F
 
-# status, sign
-complete -c modtool -n '__fish_seen_subcommand_from status' -s a -l all -d 'All taint bits'
+# status, monitor, sign
+complete -c modtool -n '__fish_seen_subcommand_from status' -s a -l all-bits -d 'Every taint bit'
 complete -c modtool -n '__fish_seen_subcommand_from status' -l json -d 'One JSON document'
+complete -c modtool -n '__fish_seen_subcommand_from status' -l sysroot -x -a '(__fish_complete_directories)' -d 'Read /proc and /sys from here'
+complete -c modtool -n '__fish_seen_subcommand_from monitor' -l json -d 'One JSON object per line'
+complete -c modtool -n '__fish_seen_subcommand_from monitor' -l exec -x -a '(__fish_complete_command)' -d 'Run a command per event'
+complete -c modtool -n '__fish_seen_subcommand_from monitor' -l no-file-info -d 'No file, SHA-256 or signer'
+complete -c modtool -n '__fish_seen_subcommand_from monitor' -l sysroot -x -a '(__fish_complete_directories)' -d 'Read /sys from here'
 complete -c modtool -n '__fish_seen_subcommand_from sign' -s d -d 'Write only the detached signature'
 complete -c modtool -n '__fish_seen_subcommand_from sign' -s p -d 'Also keep MODULE.p7s'
 complete -c modtool -n '__fish_seen_subcommand_from sign' -s k -d 'Name the signer by subject key id'

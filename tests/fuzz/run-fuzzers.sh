@@ -8,7 +8,7 @@
 # generated into the work directory, never committed.
 #
 # Usage: run-fuzzers.sh [SECONDS] [TARGET...]
-#   TARGETS: module index config signature kernel-image verify status policy exports
+#   TARGETS: module index config signature kernel-image verify status policy uevent exports
 #            (default: all)
 #   FUZZ_WORK   work directory (default /tmp/modtool-fuzz): binaries in bin/,
 #               seeds in seeds/TARGET, the growing corpus in corpus/TARGET,
@@ -23,7 +23,7 @@ export LC_ALL=C
 
 secs=${1:-60}
 shift || true
-targets=${*:-module index config signature kernel-image verify status policy exports}
+targets=${*:-module index config signature kernel-image verify status policy uevent exports}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../src" && pwd)
 work=${FUZZ_WORK:-/tmp/modtool-fuzz}
@@ -237,6 +237,12 @@ seeds_policy() {
 	mkdir -p "$work/seeds/policy"
 	cp "$here/regressions/policy/"* "$here/../malformed/policy/"* "$work/seeds/policy/" 2>/dev/null
 	return 0
+}
+
+# the committed crafted datagrams (tests/fuzz/regressions/uevent)
+seeds_uevent() {
+	mkdir -p "$work/seeds/uevent"
+	cp "$here/regressions/uevent/"* "$work/seeds/uevent/"
 }
 
 # From libFuzzer's last status line, "#N DONE cov: C ft: F corp: ... exec/s: E"

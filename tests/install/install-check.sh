@@ -7,20 +7,56 @@ set -eu
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
 dest=$(mktemp -d)
-trap 'rm -rf "$dest"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$dest"' EXIT
 meson install -C "$build" --destdir "$dest" --no-rebuild >/dev/null
 fail=0
 check() {
 	if [ -e "$dest/$1" ]; then echo "ok: $1"; else echo "MISSING: $1"; fail=1; fi
 }
-prefix=$(meson introspect "$build" --buildoptions |
-	python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="prefix"))')
+option() {
+	meson introspect "$build" --buildoptions | python3 -c \
+		'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]==sys.argv[1]))' "$1"
+}
+prefix=$(option prefix)
 libdir=$(find "$dest" -name 'libmodtool.so.1' -printf '%h\n' | head -n 1)
 check "${libdir#"$dest"}/libmodtool.so.1"
 check "${libdir#"$dest"}/libmodtool.so"
 check "$prefix/include/libmodtool.h"
 check "${libdir#"$dest"}/pkgconfig/libmodtool.pc"
-check "$prefix/sbin/modinfo"
+
+# The tools as a kmod package lays them out: bindir/kmod, and sbindir/TOOL
+# (and bindir/lsmod) links to it, relative, so they hold under a DESTDIR and
+# in an initramfs.
+check_link() {
+	link=$dest$1
+	if [ ! -L "$link" ]; then
+		echo "NOT A LINK: $1"; fail=1
+	elif [ "$(readlink -f "$link")" != "$(readlink -f "$dest$prefix/bin/kmod")" ]; then
+		echo "$1 -> $(readlink "$link"): not $prefix/bin/kmod"; fail=1
+	else
+		echo "ok: $1 -> $(readlink "$link")"
+	fi
+}
+if [ -x "$dest$prefix/bin/kmod" ] && [ ! -L "$dest$prefix/bin/kmod" ]; then
+	echo "ok: $prefix/bin/kmod"
+else
+	echo "MISSING: $prefix/bin/kmod (an executable)"; fail=1
+fi
+for tool in modinfo modprobe depmod insmod rmmod lsmod; do
+	check_link "$prefix/sbin/$tool"
+done
+check_link "$prefix/bin/lsmod"
+check "$prefix/share/man/man8/kmod.8"
+if [ "$(readlink "$dest$prefix/share/man/man5/modules.dep.bin.5")" = modules.dep.5 ]; then
+	echo "ok: man5/modules.dep.bin.5 -> modules.dep.5"
+else
+	echo "MISSING: man5/modules.dep.bin.5 -> modules.dep.5"; fail=1
+fi
+check "$prefix/share/bash-completion/completions/kmod"
+for dir in "$prefix/lib/modprobe.d" "$(option sysconfdir)/modprobe.d"; do
+	case $dir in /*) ;; *) dir=$prefix/$dir ;; esac
+	if [ -d "$dest$dir" ]; then echo "ok: $dir/"; else echo "MISSING: $dir/"; fail=1; fi
+done
 for page in man8/modinfo.8 man5/modprobe.d.5 man5/depmod.d.5 man5/modules.dep.5; do
 	check "$prefix/share/man/$page"
 done
@@ -33,8 +69,7 @@ check "$prefix/share/zsh/vendor-completions/__modtool_tree_modules"
 check "$prefix/share/fish/vendor_functions.d/__modtool_tree_modules.fish"
 check "$prefix/share/fish/vendor_functions.d/__modtool_modinfo_args.fish"
 # sign-file, the name DKMS's sign_file= setting takes: a link to modtool.
-libexecdir=$(meson introspect "$build" --buildoptions |
-	python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="libexecdir"))')
+libexecdir=$(option libexecdir)
 case $libexecdir in /*) ;; *) libexecdir=$prefix/$libexecdir;; esac
 signfile=$dest$libexecdir/modtool/sign-file
 if [ -L "$signfile" ] && [ "$(readlink "$signfile")" = "$prefix/bin/modtool" ]; then
@@ -50,8 +85,7 @@ if [ -n "$bad" ]; then echo "exported non-API symbols: $bad"; fail=1; else echo 
 
 # The installed tools run from where they were installed, linked as the
 # tools_link option says: the library's objects (static) or libmodtool.so.1.
-link=$(meson introspect "$build" --buildoptions |
-	python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"]=="tools_link"))')
+link=$(option tools_link)
 for tool in modinfo modprobe depmod insmod rmmod lsmod; do
 	bin="$dest$prefix/sbin/$tool"
 	[ -x "$bin" ] || { echo "MISSING: $prefix/sbin/$tool"; fail=1; continue; }
@@ -102,6 +136,67 @@ for hook in share/initramfs-tools/hooks/modtool lib/dracut/modules.d/90modtool/m
 		echo "ok: $prefix/$hook"
 	fi
 done
+
+# The initramfs-tools hooks with the tools as links, run as mkinitramfs runs
+# them, on the installed files seen at their paths (a private mount namespace:
+# root only), each into an image of its own: ours, and Debian's kmod hook
+# (copy_exec /bin/kmod, cp -a of the modprobe and rmmod links) with prefix's
+# bin and sbin over /usr's, as an install with --prefix=/usr lays them.  In
+# the image each tool must be a link to the one copy of our kmod.
+# Usage: run_hook HOOK IMAGE
+run_hook() {
+	unshare -m sh -eu -c '
+		dest=$1 prefix=$2 image=$3 hook=$4
+		for d in "$prefix/bin" "$prefix/sbin" "$prefix/share/initramfs-tools" \
+			 /usr/bin /usr/sbin; do
+			src=$dest$prefix/${d##*/}
+			case $d in */initramfs-tools) src=$dest$d ;; esac
+			mkdir -p "$d"
+			mount -t overlay overlay -o "lowerdir=$src:$d" "$d"
+		done
+		# the merged-/usr image mkinitramfs starts from
+		for d in bin sbin lib; do
+			mkdir -p "$image/usr/$d"
+			ln -s "usr/$d" "$image/$d"
+		done
+		DESTDIR=$image verbose=n sh "$hook"' sh "$dest" "$prefix" "$2" "$1"
+}
+# Usage: check_image HOOK KMOD TOOL...  (KMOD: where the image holds kmod)
+check_image() {
+	hook=$1 kmod=$2
+	shift 2
+	image=$(mktemp -d "$dest/image.XXXXXX")
+	run_hook "$hook" "$image" || { echo "$hook failed"; fail=1; return 0; }
+	kmod_sum=$(md5sum < "$dest$prefix/bin/kmod")
+	for file in "$kmod" "$@"; do
+		if [ ! -e "$image$file" ]; then
+			echo "$hook: no $file in the image"; fail=1
+		elif [ "$file" != "$kmod" ] && [ ! -L "$image$file" ]; then
+			echo "$hook: $file is no link in the image"; fail=1
+		elif [ "$(readlink -f "$image$file")" != "$(readlink -f "$image$kmod")" ] ||
+		     [ "$(md5sum < "$image$kmod")" != "$kmod_sum" ]; then
+			echo "$hook: $file is not our kmod in the image"; fail=1
+		else
+			echo "ok: $hook: $file $(readlink "$image$file")"
+		fi
+	done
+	copies=$(find "$image" -name kmod -type f | wc -l)
+	[ "$copies" = 1 ] || { echo "$hook: $copies copies of kmod in the image"; fail=1; }
+}
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
+	[ -f /usr/share/initramfs-tools/hook-functions ]; then
+	kmod_in_image=$prefix/bin/kmod
+	case $kmod_in_image in /bin/*) kmod_in_image=/usr$kmod_in_image ;; esac
+	check_image "$prefix/share/initramfs-tools/hooks/modtool" "$kmod_in_image" \
+		/usr/sbin/modinfo /usr/sbin/modprobe /usr/sbin/depmod /usr/sbin/insmod \
+		/usr/sbin/rmmod /usr/sbin/lsmod
+	if [ -f /usr/share/initramfs-tools/hooks/kmod ]; then
+		check_image /usr/share/initramfs-tools/hooks/kmod /usr/bin/kmod \
+			/usr/sbin/modprobe /usr/sbin/rmmod
+	fi
+else
+	echo "skipped: initramfs hooks (needs root, unshare and initramfs-tools-core)"
+fi
 
 # An outside program, with pkg-config alone.
 export PKG_CONFIG_PATH="${libdir}/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"

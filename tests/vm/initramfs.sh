@@ -9,8 +9,8 @@
 #
 # The builders see ours in a private mount namespace: `meson install
 # --destdir` of the build, overlaid on /usr/sbin (and PREFIX/sbin, where our
-# hooks look), a stub over Debian's /usr/bin/kmod (which kmod's own hooks
-# copy), our initramfs-tools hook and dracut module, the kernel's tree at
+# hooks look) and PREFIX/bin (our kmod, which our hooks copy), a stub over
+# Debian's /usr/bin/kmod (which kmod's own hooks copy), our initramfs-tools hook and dracut module, the kernel's tree at
 # /lib/modules/VERSION (indexed by our depmod, the cache left untouched) and
 # its /boot.
 #
@@ -68,7 +68,11 @@ namespace_mounts() {
 		-o "lowerdir=$work/$tag/index:$trees/$tag/lib/modules/$kver" "/usr/lib/modules/$kver"
 	mount --bind "$trees/$tag/boot" /boot
 	mount --bind "$dir/hooks" /usr/share/initramfs-tools/hooks
-	mount --bind "$work/stub" /usr/bin/kmod
+	# our hooks copy our kmod from PREFIX/bin (the tools link to it there);
+	# with --prefix=/usr it is also the /usr/bin/kmod kmod's hooks copy
+	mkdir -p "$prefix/bin"
+	mount -t overlay overlay -o "lowerdir=$dest$prefix/bin:$prefix/bin" "$prefix/bin"
+	[ "$prefix" = /usr ] || mount --bind "$work/stub" /usr/bin/kmod
 	for prog in /usr/bin/udevadm /usr/bin/loginctl; do
 		mount --bind "$work/stub" "$prog"
 	done
