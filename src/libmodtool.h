@@ -1094,6 +1094,13 @@ size_t modtool_check_result_finding_count(const struct modtool_check_result *res
  * the @symbol (firmware, module) it is about (NULL none), the @message and
  * what to do about it (@advice, NULL none).  Any output may be NULL.
  */
+/*
+ * Does the kernel get as far as finding @j of module @i?  Not when it
+ * refuses the module at an earlier stage: a vermagic refusal comes before
+ * the signature's taint, and a refused module is never removed.
+ */
+bool modtool_check_result_finding_reached(const struct modtool_check_result *res, size_t i,
+					  size_t j);
 int modtool_check_result_get_finding(const struct modtool_check_result *res, size_t i, size_t j,
 				     const char **code, int *severity, char *letter, int *error,
 				     const char **symbol, const char **message,

@@ -245,7 +245,8 @@ static void print_module(const struct modtool_check_result *res, size_t i, bool 
 	if (error)
 		printf(" (%s: %s)", errno_name(error), strerror(-error));
 	if (*taint)
-		printf(", taint %s", taint);
+		printf(verdict == MODTOOL_CHECK_REFUSED ? ", taint %s set all the same" : ", taint %s",
+		       taint);
 	if (!modtool_check_result_is_removable(res, i))
 		printf(", not removable");
 	printf("%s\n", modtool_check_result_is_target(res, i) ? "" : " [dependency]");
@@ -255,16 +256,19 @@ static void print_module(const struct modtool_check_result *res, size_t i, bool 
 		const char *message, *advice;
 		int severity;
 		char letter;
+		bool reached;
 
 		modtool_check_result_get_finding(res, i, j, NULL, &severity, &letter, NULL, NULL,
 						 &message, &advice);
+		reached = modtool_check_result_finding_reached(res, i, j);
 		if (severity == MODTOOL_FINDING_NOTE && !notes)
 			continue;
 		if (letter)
-			printf("  %s (%c): %s\n", modtool_check_severity_name(severity), letter,
-			       message);
+			printf("  %s (%c)%s: %s\n", modtool_check_severity_name(severity), letter,
+			       reached ? "" : ", not reached", message);
 		else
-			printf("  %s: %s\n", modtool_check_severity_name(severity), message);
+			printf("  %s%s: %s\n", modtool_check_severity_name(severity),
+			       reached ? "" : ", not reached", message);
 		if (advice)
 			printf("    what to do: %s\n", advice);
 	}
@@ -315,6 +319,8 @@ static void json_module(struct modtool_json *js, const struct modtool_check_resu
 		modtool_json_string(js, message);
 		modtool_json_key(js, "advice");
 		modtool_json_string(js, advice);
+		modtool_json_key(js, "reached");
+		modtool_json_bool(js, modtool_check_result_finding_reached(res, i, j));
 		modtool_json_end_object(js);
 	}
 	modtool_json_end_array(js);

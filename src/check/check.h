@@ -78,6 +78,7 @@ struct mt_finding {
 	char *symbol;		/* the symbol, firmware or module it is about, or NULL */
 	char *message;
 	char *advice;
+	bool reached;		/* the kernel gets this far (set by mt_checked_conclude) */
 };
 
 struct mt_checked {

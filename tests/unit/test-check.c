@@ -573,6 +573,7 @@ static void test_check_taints_and_removal(void **state)
 static void test_check_signature(void **state)
 {
 	struct module_spec m = { GOOD_INFO, uses_foo, (void *)good_versions };
+	struct modtool_check_result *res;
 
 	(void)state;
 	expect("unsigned.ko", &m, signing, false, MODTOOL_CHECK_TAINTS, 0, "E", "unsigned",
@@ -583,6 +584,17 @@ static void test_check_signature(void **state)
 	m.modinfo = "license=GPL|vermagic=" RELEASE " SMP modversions ";
 	expect("early.ko", &m, signing, false, MODTOOL_CHECK_REFUSED, -ENOEXEC, "",
 	       "vermagic-mismatch", NULL);
+	res = check_file("early.ko", signing, false);
+	for (size_t j = 0; j < modtool_check_result_finding_count(res, 0); j++) {
+		const char *code;
+
+		modtool_check_result_get_finding(res, 0, j, &code, NULL, NULL, NULL, NULL, NULL,
+						 NULL);
+		/* the taints (E, O) come after the version magic: not reached */
+		assert_int_equal(modtool_check_result_finding_reached(res, 0, j),
+				 strcmp(code, "unsigned") != 0 && strcmp(code, "out-of-tree") != 0);
+	}
+	modtool_check_result_free(res);
 }
 
 static void test_check_not_a_module(void **state)
