@@ -1028,6 +1028,13 @@ void modtool_check_free(struct modtool_check *chk);
 int modtool_check_set_kernel_image(struct modtool_check *chk, const char *path);
 /* The kernel's exports from a Module.symvers (its CRCs, GPL-only, namespaces). */
 int modtool_check_set_symvers(struct modtool_check *chk, const char *path);
+/*
+ * When neither an image nor a Module.symvers gave the exports: their names
+ * and which are GPL-only from a System.map (no CRCs, no namespaces: those
+ * are not checked then).  -ENODATA for a map without exports (Debian's
+ * placeholder; logged as a warning).
+ */
+int modtool_check_set_system_map(struct modtool_check *chk, const char *path);
 /* The kernel's .config (boot/config-VERSION): module signing, modversions, ... */
 int modtool_check_set_kernel_config(struct modtool_check *chk, const char *path);
 /* Trust these certificates too (files or directories, as modtool_keyring_add_path()). */

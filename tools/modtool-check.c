@@ -198,6 +198,11 @@ static int describe_kernel(const struct check_opts *o, struct modtool_ctx *ctx,
 				"/build/Module.symvers");
 	if (err == 0 && path)
 		err = modtool_check_set_symvers(chk, path);
+	/* the exports' names from a System.map when nothing better was found */
+	path = existing(o, symvers, sizeof(symvers), "/boot/System.map-", kver, "");
+	if (err == 0 && path && modtool_check_get_export_count(chk) == 0 &&
+	    modtool_check_set_system_map(chk, path) == -ENOMEM)
+		err = -ENOMEM;
 	path = o->config ? o->config : existing(o, config, sizeof(config), "/boot/config-", kver, "");
 	if (err == 0 && path)
 		err = modtool_check_set_kernel_config(chk, path);

@@ -50,6 +50,14 @@ int mt_export_table_add_vmlinux(struct modtool_ctx *ctx, struct mt_export_table 
 int mt_export_table_add_symvers(struct modtool_ctx *ctx, struct mt_export_table *t,
 				const char *path);
 
+/*
+ * A System.map: the names of the exports (__ksymtab_NAME), GPL-only by the
+ * bounds of __ksymtab_gpl; no CRC, no namespace.  The count, -ENODATA for
+ * a map without exports (logged as a warning), or another negative errno.
+ */
+int mt_export_table_add_system_map(struct modtool_ctx *ctx, struct mt_export_table *t,
+				   const char *path);
+
 /* ---- findings ---- */
 
 /*

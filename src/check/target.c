@@ -173,6 +173,21 @@ MT_EXPORT int modtool_check_set_symvers(struct modtool_check *chk, const char *p
 	return 0;
 }
 
+MT_EXPORT int modtool_check_set_system_map(struct modtool_check *chk, const char *path)
+{
+	int n;
+
+	if (!chk || !path)
+		return -EINVAL;
+	if (chk->exports_known)
+		return 0;	/* the image or a symvers tells more */
+	n = mt_export_table_add_system_map(chk->ctx, chk->exports, path);
+	if (n < 0)
+		return n;
+	chk->exports_known = true;
+	return 0;
+}
+
 MT_EXPORT int modtool_check_add_certificates(struct modtool_check *chk, const char *path)
 {
 	int n;

@@ -675,6 +675,54 @@ static void test_check_config_and_policy(void **state)
 	modtool_ctx_free(own);
 }
 
+/* A System.map: names and GPL-only from where __ksymtab_NAME lies; no CRCs to check */
+static void test_check_system_map(void **state)
+{
+	static const char map[] =
+		"ffffffff82000000 R __start___ksymtab\n"
+		"ffffffff82000000 r __ksymtab_foo\n"
+		"ffffffff8200000c r __ksymtab_bar\n"
+		"ffffffff82000018 R __stop___ksymtab\n"
+		"ffffffff82000800 R __start___ksymtab_gpl\n"
+		"ffffffff82000800 r __ksymtab_baz\n"
+		"ffffffff8200080c R __stop___ksymtab_gpl\n";
+	static const char placeholder[] =
+		"ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n";
+	static const struct msym gpl_only[] = { { "baz", false }, END };
+	static const struct { const char *name; uint32_t crc; } wrong[] = {
+		{ "foo", 1 }, { "baz", 2 }, { NULL, 0 },
+	};
+	struct module_spec m = { "license=Proprietary|intree=Y|vermagic=" VERMAGIC, gpl_only,
+				 (void *)wrong };
+	struct modtool_check_result *res = NULL;
+	struct modtool_check *chk;
+	char path[PATH_MAX];
+
+	(void)state;
+	write_module("map-gpl.ko", &m);
+	assert_int_equal(modtool_check_new(ctx, &chk), 0);
+	snprintf(path, sizeof(path), "%s/System.map-placeholder", tmpdir);
+	write_file(path, placeholder, sizeof(placeholder) - 1);
+	assert_int_equal(modtool_check_set_system_map(chk, path), -ENODATA);
+	snprintf(path, sizeof(path), "%s/System.map-broken", tmpdir);
+	write_file(path, "not a map\n", 10);
+	assert_int_equal(modtool_check_set_system_map(chk, path), -EBADMSG);
+	assert_int_equal(modtool_check_get_export_count(chk), 0);
+	snprintf(path, sizeof(path), "%s/System.map", tmpdir);
+	write_file(path, map, sizeof(map) - 1);
+	assert_int_equal(modtool_check_set_system_map(chk, path), 0);
+	assert_int_equal(modtool_check_get_export_count(chk), 3);
+	snprintf(path, sizeof(path), "%s/map-gpl.ko", tmpdir);
+	assert_int_equal(modtool_check_module(chk, path, &res), 0);
+	/* refused for the GPL-only symbol; no CRC was known to disagree with */
+	assert_int_equal(modtool_check_result_get_verdict(res, 0), MODTOOL_CHECK_REFUSED);
+	assert_int_equal(modtool_check_result_get_error(res, 0), -ENOENT);
+	assert_true(has_code(res, "gpl-only-symbol", "baz"));
+	assert_false(has_code(res, "crc-mismatch", NULL));
+	modtool_check_result_free(res);
+	modtool_check_free(chk);
+}
+
 struct tree_seen {
 	char names[64][64];
 	size_t n;
@@ -759,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_check_bad_kernel),
 		cmocka_unit_test(test_check_config_and_policy),
 		cmocka_unit_test(test_check_tree),
+		cmocka_unit_test(test_check_system_map),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
