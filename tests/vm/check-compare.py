@@ -3,7 +3,9 @@
 """Compare modtool check's predictions with what the kernel did, from the
 log tests/vm/check-guest.sh wrote.  Every disagreement fails.
 
-Usage: check-compare.py LOG TAG"""
+Usage: check-compare.py LOG TAG [HOST_PHASE1.json HOST_PHASE2.json]
+The host's files: the same cases judged offline from the tree (-b), which
+must say what the guest's running-kernel check says."""
 import errno
 import json
 import os
@@ -83,6 +85,22 @@ for p, ph in phases.items():
     check(len(targets) == len(names), "phase %s: %d predictions for %d cases" % (p, len(targets), len(names)))
     for n, m in zip(names, targets):
         predicted[n] = m
+
+# the host's offline predictions, phase by phase, against the guest's
+for p, path in zip(("1", "2"), sys.argv[3:5]):
+    try:
+        host = [m for m in json.load(open(path))["modules"] if m["target"]]
+    except (OSError, ValueError) as e:
+        check(False, "phase %s: the host's prediction %s: %s" % (p, path, e))
+        continue
+    names = [n for n in order if cases[n]["phase"] == p]
+    for n, h in zip(names, host):
+        g = predicted.get(n)
+        if g is None:
+            continue
+        check((h["verdict"], h["error"], h["taint"]) == (g["verdict"], g["error"], g["taint"]),
+              "%s: offline -b %s/%s/%s, in the guest %s/%s/%s" % (
+                  n, h["verdict"], h["error"], h["taint"], g["verdict"], g["error"], g["taint"]))
 
 agree = disagree = 0
 for name in order:

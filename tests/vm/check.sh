@@ -13,6 +13,8 @@
 # the running kernel first; then the module is loaded.  Every case must
 # agree: loads or not, the kernel's error, the taint letters the load sets
 # (on the module, and new on the kernel), and whether it can be removed.
+# The same judgement made on the host, offline from the tree (-b), must be
+# the guest's.
 #
 # Usage: check.sh SOURCE_DIR BUILD_DIR      exit 77 without qemu or busybox
 set -eu
@@ -87,6 +89,15 @@ overlay() {
 	2 loaded vfat modprobe vfat
 	2 builtin af_packet modprobe af_packet
 	EOF
+	# the same predictions made here, offline, from the tree (-b): phase 2
+	# with --sig-enforce, as the guest will have switched it on
+	for phase in 1 2; do
+		flag=
+		[ $phase = 2 ] && flag=--sig-enforce
+		"$build/tools/modtool" check -b "$root" $flag --json \
+			$(grep "^$phase " "$c/cases" | grep -v " setup " | cut -d' ' -f5) \
+			> "$logs/$1-host-$phase.json" || true
+	done
 	sed -i "s#$o##" "$c/cases"
 	(cd "$o" && find . | sort | busybox cpio -o -H newc 2> /dev/null) > "$work/$1-overlay.cpio"
 }
@@ -99,7 +110,8 @@ for tag in ${VM_KERNELS:-6.1 6.12}; do
 	cat "$work/$tag-ours.cpio" "$work/$tag-overlay.cpio" > "$work/$tag.cpio"
 	vmlinuz=$(ls "$trees/$tag"/boot/vmlinuz-* | head -n 1)
 	vm_boot "$vmlinuz" "$work/$tag.cpio" "console=ttyS0 panic=-1 quiet" "$logs/$tag"
-	python3 "$here/check-compare.py" "$logs/$tag.log" "$tag" || status=1
+	python3 "$here/check-compare.py" "$logs/$tag.log" "$tag" "$logs/$tag-host-1.json" \
+		"$logs/$tag-host-2.json" || status=1
 	echo "vm-check: $tag took $(($(date +%s) - start)) s"
 done
 exit $status
