@@ -3,7 +3,7 @@
 """Compare modtool check's predictions with what the kernel did, from the
 log tests/vm/check-guest.sh wrote.  Every disagreement fails.
 
-Usage: check-compare.py LOG TAG [HOST_PHASE1.json HOST_PHASE2.json]
+Usage: check-compare.py LOG TAG [HOST_PHASE1.json HOST_PHASE2.json HOST_PHASE3.json]
 The host's files: the same cases judged offline from the tree (-b), which
 must say what the guest's running-kernel check says."""
 import errno
@@ -87,7 +87,7 @@ for p, ph in phases.items():
         predicted[n] = m
 
 # the host's offline predictions, phase by phase, against the guest's
-for p, path in zip(("1", "2"), sys.argv[3:5]):
+for p, path in zip(("1", "2", "3"), sys.argv[3:6]):
     try:
         host = [m for m in json.load(open(path))["modules"] if m["target"]]
     except (OSError, ValueError) as e:

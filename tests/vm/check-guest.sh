@@ -7,13 +7,15 @@
 # /sys, /proc) judges every case's module first, as JSON; then each
 # COMMAND is run and the kernel's taint before and after, the module's own
 # taint and a removal's status are reported.  A case named "setup" is no
-# case: its COMMAND runs before the phase's check.  Phase 2 runs with
-# sig_enforce switched on (it can be turned on, never off, at run time).
+# case: its COMMAND runs before the phase's check.  Phase 2 runs locked
+# down (integrity), phase 3 also with sig_enforce switched on: both can be
+# turned on, never off, at run time.
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
+mount -t securityfs securityfs /sys/kernel/security
 C=/data/check
 
 insmod() { /ours/insmod "$@"; }
@@ -53,9 +55,12 @@ phase() {
 {
 	echo "@@kernel $(uname -r)"
 	phase 1
+	echo integrity > /sys/kernel/security/lockdown
+	echo "@@lockdown $(cat /sys/kernel/security/lockdown)"
+	phase 2
 	echo 1 > /sys/module/module/parameters/sig_enforce
 	echo "@@sig_enforce $(cat /sys/module/module/parameters/sig_enforce)"
-	phase 2
+	phase 3
 	echo "@@end"
 } > /dev/ttyS1 2>&1
 sync

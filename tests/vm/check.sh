@@ -6,9 +6,9 @@
 # vermagic's flags or release changed or dropped, a __versions CRC and
 # module_layout's changed, an undefined symbol renamed, a licence that makes
 # GPL-only symbols unreachable, a namespace import dropped; a staging module,
-# one without a cleanup function, a module with its dependency; and, with
-# sig_enforce switched on in the guest, an unsigned one and a signed one, one
-# loaded already (the one that cannot be removed) and one built in.
+# one without a cleanup function, a module with its dependency; with the
+# guest locked down (integrity), then also with sig_enforce switched on, an
+# unsigned one and a signed one; one loaded already and one built in.
 # In the guest (tests/vm/check-guest.sh) modtool check judges each against
 # the running kernel first; then the module is loaded.  Every case must
 # agree: loads or not, the kernel's error, the taint letters the load sets
@@ -83,17 +83,20 @@ overlay() {
 	1 staging $staging insmod $c/staging.ko
 	1 real-vfat vfat modprobe vfat
 	1 real-no-exit vrf insmod $c/no-exit.ko
-	2 unsigned-enforced dummy insmod $c/unsigned.ko
-	2 signed-enforced brd modprobe brd
-	2 setup vfat modprobe vfat
-	2 loaded vfat modprobe vfat
-	2 builtin af_packet modprobe af_packet
+	2 unsigned-locked-down dummy insmod $c/unsigned.ko
+	2 signed-locked-down brd modprobe brd
+	3 unsigned-enforced dummy insmod $c/unsigned.ko
+	3 signed-enforced brd modprobe brd
+	3 setup vfat modprobe vfat
+	3 loaded vfat modprobe vfat
+	3 builtin af_packet modprobe af_packet
 	EOF
 	# the same predictions made here, offline, from the tree (-b): phase 2
-	# with --sig-enforce, as the guest will have switched it on
-	for phase in 1 2; do
+	# locked down, phase 3 also with sig_enforce, as the guest will have it
+	for phase in 1 2 3; do
 		flag=
-		[ $phase = 2 ] && flag=--sig-enforce
+		[ $phase = 2 ] && flag=--lockdown=integrity
+		[ $phase = 3 ] && flag="--lockdown=integrity --sig-enforce"
 		"$build/tools/modtool" check -b "$root" $flag --json \
 			$(grep "^$phase " "$c/cases" | grep -v " setup " | cut -d' ' -f5) \
 			> "$logs/$1-host-$phase.json" || true
@@ -111,7 +114,7 @@ for tag in ${VM_KERNELS:-6.1 6.12}; do
 	vmlinuz=$(ls "$trees/$tag"/boot/vmlinuz-* | head -n 1)
 	vm_boot "$vmlinuz" "$work/$tag.cpio" "console=ttyS0 panic=-1 quiet" "$logs/$tag"
 	python3 "$here/check-compare.py" "$logs/$tag.log" "$tag" "$logs/$tag-host-1.json" \
-		"$logs/$tag-host-2.json" || status=1
+		"$logs/$tag-host-2.json" "$logs/$tag-host-3.json" || status=1
 	echo "vm-check: $tag took $(($(date +%s) - start)) s"
 done
 exit $status
