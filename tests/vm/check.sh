@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # modtool check against what Debian's real kernels (6.1 and 6.12, qemu) then
 # do.  Real Debian modules and real ones altered (tests/vm/alter-module.py)
-# to trip each finding: no signature, a broken signature, no intree, the
+# to trip each finding: no signature, a broken signature, a signature by a
+# key the kernel does not hold, no intree, the
 # vermagic's flags or release changed or dropped, a __versions CRC and
 # module_layout's changed, an undefined symbol renamed, a licence that makes
 # GPL-only symbols unreachable, a namespace import dropped; a staging module,
@@ -21,7 +22,7 @@ set -eu
 src=$1 build=$2
 here=$src/tests/vm
 logs=$build/vm-check
-for need in qemu-system-x86_64 busybox python3; do
+for need in qemu-system-x86_64 busybox python3 openssl; do
 	command -v $need > /dev/null || { echo "vm-check: no $need: skipped"; exit 77; }
 done
 trees=$("$src/tests/fetch-trees.sh")
@@ -56,6 +57,11 @@ overlay() {
 	alter namespace xcbc strip-sig drop-info=import_ns
 	alter bad-signature dummy break-sig
 	alter no-vermagic nlmon strip-sig drop-info=vermagic
+	# signed, by a key the kernel does not hold
+	openssl req -new -nodes -batch -x509 -days 2 -subj /CN=vm-check-other-key \
+		-newkey rsa:2048 -keyout "$work/other.key" -out "$work/other.pem" 2> /dev/null
+	"$build/tools/modtool" sign sha256 "$work/other.key" "$work/other.pem" "$c/unsigned.ko" \
+		"$c/other-key.ko"
 	# real modules as Debian ships them: a staging driver without
 	# dependencies, and one without a cleanup function
 	staging=qlge
@@ -79,6 +85,7 @@ overlay() {
 	1 unknown-symbol macvlan insmod $c/unknown-symbol.ko
 	1 namespace xcbc insmod $c/namespace.ko
 	1 bad-signature dummy insmod $c/bad-signature.ko
+	1 unknown-key dummy insmod $c/other-key.ko
 	1 no-vermagic nlmon insmod $c/no-vermagic.ko
 	1 staging $staging insmod $c/staging.ko
 	1 real-vfat vfat modprobe vfat
@@ -86,6 +93,7 @@ overlay() {
 	2 unsigned-locked-down dummy insmod $c/unsigned.ko
 	2 signed-locked-down brd modprobe brd
 	3 unsigned-enforced dummy insmod $c/unsigned.ko
+	3 unknown-key-enforced dummy insmod $c/other-key.ko
 	3 signed-enforced brd modprobe brd
 	3 setup vfat modprobe vfat
 	3 loaded vfat modprobe vfat
