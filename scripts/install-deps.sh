@@ -15,7 +15,8 @@ pkgs="build-essential meson ninja-build pkg-config scdoc
 	gzip xz-utils zstd lz4 bzip2 openssl bash-completion zsh fish man-db
 	qemu-system-x86 busybox-static
 	initramfs-tools-core dracut-core udev
-	dpkg-dev debhelper fakeroot lintian mmdebstrap e2fsprogs"
+	dpkg-dev debhelper fakeroot lintian mmdebstrap e2fsprogs
+	autoconf automake libtool pciutils"
 missing=$(for p in $pkgs; do dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 	grep -q 'install ok installed' || echo "$p"; done)
 [ -z "$missing" ] && exit 0

@@ -12,6 +12,7 @@
 #include "base/internal.h"
 #include "config/config.h"
 #include "index/index.h"
+#include "watch/audit.h"
 
 static void log_to_stderr(void *userdata, int priority, const char *format, va_list args)
 {
@@ -45,6 +46,12 @@ MT_EXPORT int modtool_ctx_new(const char *module_dir, struct modtool_ctx **ctxp)
 	}
 	ctx->log_fn = log_to_stderr;
 	ctx->log_priority = LOG_ERR;
+	/* every context records its loads, removals and refusals (as configured) */
+	if (mt_audit_install(ctx) < 0) {
+		free(ctx->module_dir);
+		free(ctx);
+		return -ENOMEM;
+	}
 	*ctxp = ctx;
 	return 0;
 }
@@ -60,6 +67,8 @@ MT_EXPORT void modtool_ctx_free(struct modtool_ctx *ctx)
 	mt_config_free(ctx->config);
 	if (ctx->policy_free)
 		ctx->policy_free(ctx->policy);
+	if (ctx->audit_free)
+		ctx->audit_free(ctx->audit);
 	free(ctx);
 }
 
@@ -82,6 +91,17 @@ MT_EXPORT void modtool_ctx_set_log_priority(struct modtool_ctx *ctx, int priorit
 MT_EXPORT int modtool_ctx_get_log_priority(const struct modtool_ctx *ctx)
 {
 	return ctx->log_priority;
+}
+
+MT_EXPORT int modtool_ctx_check_resources(const struct modtool_ctx *ctx)
+{
+	if (!ctx)
+		return -EINVAL;
+	if (!mt_config_is_current(ctx->config))
+		return MODTOOL_RESOURCES_CONFIG_CHANGED;
+	if (mt_ctx_indexes_changed(ctx))
+		return MODTOOL_RESOURCES_INDEXES_CHANGED;
+	return MODTOOL_RESOURCES_CURRENT;
 }
 
 MT_EXPORT const char *modtool_version(void)

@@ -39,6 +39,25 @@ void modtool_ctx_set_log_fn(struct modtool_ctx *ctx, modtool_log_fn fn, void *us
 void modtool_ctx_set_log_priority(struct modtool_ctx *ctx, int priority);
 int modtool_ctx_get_log_priority(const struct modtool_ctx *ctx);
 
+/*
+ * The module tree's indexes, opened now rather than on first use (a daemon
+ * pays once, at start): 0, or why one could not be (-ENOENT: not generated;
+ * modules.builtin.alias.bin may be missing).  Closing them makes the next
+ * use open them again.
+ */
+int modtool_ctx_open_indexes(struct modtool_ctx *ctx);
+void modtool_ctx_close_indexes(struct modtool_ctx *ctx);
+
+enum modtool_resources {
+	MODTOOL_RESOURCES_CURRENT = 0,
+	/* an index the context holds open was replaced (depmod ran): close and reopen */
+	MODTOOL_RESOURCES_INDEXES_CHANGED = 1,
+	/* a configuration file or directory changed: read the configuration again */
+	MODTOOL_RESOURCES_CONFIG_CHANGED = 2,
+};
+/* Is what the context read still what is on disk? (the worst change found) */
+int modtool_ctx_check_resources(const struct modtool_ctx *ctx);
+
 /* Library version string and the optional features it was built with. */
 const char *modtool_version(void);
 const char *modtool_features(void);
@@ -81,6 +100,16 @@ enum modtool_lookup_flags {
 int modtool_module_lookup(struct modtool_ctx *ctx, const char *name, unsigned int flags,
 			  struct modtool_list **list);
 
+/*
+ * Module @name (as the kernel spells it: '_', no ".ko") with its file from
+ * modules.dep, else built in when modules.builtin lists it, else neither.
+ */
+int modtool_module_new_from_name(struct modtool_ctx *ctx, const char *name,
+				 struct modtool_module **mod);
+
+/* An empty list, and a module appended to it (a new reference) found by @alias (or NULL). */
+int modtool_list_new(struct modtool_ctx *ctx, struct modtool_list **list);
+int modtool_list_append(struct modtool_list *list, struct modtool_module *mod, const char *alias);
 size_t modtool_list_count(const struct modtool_list *list);
 /* Borrowed: valid while the list lives; take a reference to keep it. */
 struct modtool_module *modtool_list_get(const struct modtool_list *list, size_t i);
@@ -119,6 +148,8 @@ const char *modtool_params_get_name(const struct modtool_params *params, size_t 
 const char *modtool_params_get_description(const struct modtool_params *params, size_t i);
 const char *modtool_params_get_type(const struct modtool_params *params, size_t i);
 void modtool_params_free(struct modtool_params *params);
+/* Is @key one of the signature fields MODTOOL_INFO_SIGNATURE appends? */
+bool modtool_info_is_signature_key(const char *key);
 
 /* ---- module symbols (module-symbols.c) ------------------------------- */
 
@@ -212,6 +243,23 @@ enum modtool_module_state {
 int modtool_module_get_state(struct modtool_ctx *ctx, const char *name);
 /* Reference count (/sys/module/NAME/refcnt), or a negative errno. */
 int modtool_module_get_refcount(struct modtool_ctx *ctx, const char *name);
+
+/* The modules holding loaded module @name (/sys/module/NAME/holders), comma-separated, in
+ * directory order ("" for none); the caller frees *@holders.  -ENOENT: not loaded. */
+int modtool_module_get_holders(struct modtool_ctx *ctx, const char *name, char **holders);
+/* Its size in bytes (coresize, else /proc/modules), or a negative errno. */
+long modtool_module_get_size(struct modtool_ctx *ctx, const char *name);
+/*
+ * Where its sections were placed (/sys/module/NAME/sections/, readable by
+ * root): their number, or a negative errno.
+ */
+struct modtool_sections;
+int modtool_module_get_sections(struct modtool_ctx *ctx, const char *name,
+				struct modtool_sections **sections);
+size_t modtool_sections_count(const struct modtool_sections *sections);
+const char *modtool_sections_get_name(const struct modtool_sections *sections, size_t i);
+unsigned long modtool_sections_get_address(const struct modtool_sections *sections, size_t i);
+void modtool_sections_free(struct modtool_sections *sections);
 
 /* The modules loaded now, as /proc/modules lists them. */
 struct modtool_loaded;
@@ -342,10 +390,13 @@ size_t modtool_config_get_deps(const struct modtool_ctx *ctx, enum modtool_confi
 int modtool_config_find(const struct modtool_ctx *ctx, enum modtool_config_kind kind,
 			const char *name, const char *alias, size_t start);
 
-/* The alias indexes kmod's `modprobe -c` dumps after the configuration. */
+/* The indexes of the tree (kmod's `modprobe -c` dumps the first two after the configuration). */
 enum modtool_index_kind {
 	MODTOOL_INDEX_ALIASES,	/* modules.alias.bin */
 	MODTOOL_INDEX_SYMBOLS,	/* modules.symbols.bin */
+	MODTOOL_INDEX_DEP,	/* modules.dep.bin: name -> "path: dependencies" */
+	MODTOOL_INDEX_BUILTIN,	/* modules.builtin.bin: names, empty values */
+	MODTOOL_INDEX_BUILTIN_ALIASES,	/* modules.builtin.alias.bin */
 };
 typedef int (*modtool_index_fn)(void *data, const char *key, const char *value);
 /* Call @fn for every key and value in key order; stops at a non-zero return. */
@@ -378,8 +429,18 @@ int modtool_resolve_dependencies(struct modtool_ctx *ctx, const char *name,
  */
 int modtool_resolve_softdeps(struct modtool_ctx *ctx, const char *name,
 			     struct modtool_list **pre, struct modtool_list **post);
+/* The modules of the first weakdep line matching @name, each name looked up as modprobe does. */
+int modtool_resolve_weakdeps(struct modtool_ctx *ctx, const char *name,
+			     struct modtool_list **weak);
 /* The first install (or remove) command configured for module @name, or NULL. */
 const char *modtool_resolve_command(struct modtool_ctx *ctx, const char *name, bool remove);
+/*
+ * The options of every options line for module @name or for @alias (may be
+ * NULL), joined by spaces in the configuration's order; *@options NULL when
+ * there are none, else the caller frees it.
+ */
+int modtool_resolve_options(struct modtool_ctx *ctx, const char *name, const char *alias,
+			    char **options);
 /* Is @name named by a blacklist line? */
 bool modtool_resolve_is_blacklisted(struct modtool_ctx *ctx, const char *name);
 
@@ -394,6 +455,8 @@ bool modtool_resolve_is_blacklisted(struct modtool_ctx *ctx, const char *name);
 enum modtool_plan_flags {
 	MODTOOL_PLAN_IGNORE_COMMANDS = 1 << 0,	/* -i: no install command nor softdep for it */
 	MODTOOL_PLAN_BLACKLIST = 1 << 1,	/* -b: a blacklisted module is skipped by name too */
+	/* the blacklist skips nothing: the caller has applied it (libkmod's rules) */
+	MODTOOL_PLAN_IGNORE_BLACKLIST = 1 << 2,
 };
 struct modtool_plan;
 int modtool_plan_new(struct modtool_list *list, size_t i, const char *extra_options,
@@ -491,6 +554,12 @@ struct modtool_probe_event {
  * does).
  */
 typedef int (*modtool_probe_fn)(void *data, const struct modtool_probe_event *event);
+/*
+ * What a modtool_probe_fn returns for MODTOOL_PROBE_RUN_INSTALL or
+ * MODTOOL_PROBE_RUN_REMOVE when it has carried the command out itself, with
+ * success: the library then does not run it (a failure: a negative errno).
+ */
+#define MODTOOL_PROBE_HANDLED 1
 
 enum modtool_probe_flags {
 	/* -i: no install or remove command and no softdep of the module (a
@@ -511,6 +580,9 @@ enum modtool_probe_flags {
 	MODTOOL_PROBE_IGNORE_BUILTIN = 1 << 9,
 	/* run no shell command: a step that would run one fails with -EPERM */
 	MODTOOL_PROBE_NO_COMMANDS = 1 << 10,
+	/* leave out every step whose module the blacklist names (libkmod's
+	 * KMOD_PROBE_APPLY_BLACKLIST_ALL) */
+	MODTOOL_PROBE_SKIP_BLACKLISTED = 1 << 11,
 };
 
 /*
@@ -548,6 +620,16 @@ int modtool_probe_remove(struct modtool_module *mod, unsigned int flags, unsigne
 
 /* ---- output (base/output.c): the JSON writer every tool shares -------------- */
 
+/*
+ * Strings are bytes (a module's are whatever its author put there), and
+ * the writer always produces valid JSON in valid UTF-8 from them: '"' and
+ * '\\' escaped, the control bytes 0x01-0x1f as \b \f \n \r \t or \u00XX,
+ * DEL (0x7f) as \u007f, valid UTF-8 sequences as they are, and each byte
+ * that does not begin a valid UTF-8 sequence (a stray continuation byte, a
+ * truncated, overlong or surrogate sequence, past U+10FFFF) as \ufffd, the
+ * replacement character: such a byte cannot be told apart afterwards.  A C
+ * string holds no NUL, so none is ever written.
+ */
 struct modtool_json;
 /* A writer to @fd; values are separated and strings escaped by the writer. */
 struct modtool_json *modtool_json_new(int fd);
@@ -585,6 +667,23 @@ int modtool_json_plans(struct modtool_ctx *ctx, struct modtool_json *json, const
 		       const char *extra_options, unsigned int flags);
 /* Append the configuration (every kind, with file and line) and the alias indexes. */
 int modtool_json_config(struct modtool_ctx *ctx, struct modtool_json *json);
+
+/* ---- a module's information as JSON (module/info-json.c): modinfo --json ---- */
+
+/*
+ * Append to @json an object for @mod, as modinfo --json prints it: "name",
+ * "filename" (null when built in), "builtin", "fields" (each .modinfo key but
+ * parm and parmtype, to an array of its values in file order; keys in order
+ * of first appearance), "parameters" (name, type, description; null where
+ * the module lacks one) and "signature" (sig_id, signer, sig_key,
+ * sig_hashalgo, signature, hex without line breaks; null when unsigned).
+ * With @field (modinfo -F) only the part it selects follows "builtin":
+ * "fields" with that key alone (an empty array when absent), "parameters"
+ * for "parm", "signature" with that key alone, nothing for "filename".
+ * A module that cannot be read writes nothing and returns the error.
+ */
+int modtool_json_module_info(struct modtool_json *json, struct modtool_module *mod,
+			     const char *field);
 
 /* ---- depmod: the tree's modules.* indexes --------------------------- */
 
@@ -642,6 +741,17 @@ int modtool_depmod_is_up_to_date(struct modtool_depmod *dm);
 int modtool_depmod_run(struct modtool_depmod *dm);
 /* A dry run: the text files kmod prints for -n, written to @fd. */
 int modtool_depmod_show(struct modtool_depmod *dm, int fd);
+/*
+ * A dry run as JSON, appended to @json: one object with a member per file,
+ * each an array of its entries in the file's order: "modules.dep" (module:
+ * its path, name, depends: paths), "modules.alias" (alias, module),
+ * "modules.softdep" (softdep: the value as the module gives it, module),
+ * "modules.weakdep" (weakdep, module), "modules.symbols" (alias
+ * "symbol:NAME", module), "modules.devname" (module, devname, type "c" or
+ * "b", major, minor).
+ */
+struct modtool_json;
+int modtool_depmod_show_json(struct modtool_depmod *dm, struct modtool_json *json);
 /* Counts of the last run. */
 const struct modtool_depmod_stats *modtool_depmod_get_stats(const struct modtool_depmod *dm);
 
@@ -762,6 +872,232 @@ void modtool_signer_free(struct modtool_signer *signer);
  */
 int modtool_signer_sign(struct modtool_signer *signer, const char *path, const char *dest,
 			unsigned int flags);
+
+/* ---- watching the kernel (watch/): module uevents, the audit trail ---- */
+
+/*
+ * A monitor of the kernel's module events for daemons: a non-blocking
+ * socket (NETLINK_KOBJECT_UEVENT, the kernel's multicast group, filtered to
+ * modules) to poll, and each event read from it with what /sys/module/NAME
+ * says at that moment.  The kernel's rules: since 5.11 "add" comes only
+ * after a successful init (a failed init sends nothing); built-in modules
+ * send nothing; an action written to /sys/module/NAME/uevent by hand is an
+ * event too, flagged MODTOOL_MONITOR_EVENT_WRITTEN (since 4.13 the kernel
+ * marks those with SYNTH_UUID; before, an "add" of a module known to be
+ * loaded is taken for one).  When the kernel drops events because the
+ * socket's buffer is full, an MODTOOL_MONITOR_OVERRUN event comes, then
+ * what changed in /proc/modules meanwhile as events flagged
+ * MODTOOL_MONITOR_EVENT_SYNTHESISED.
+ */
+struct modtool_monitor;
+struct modtool_monitor_event;
+
+enum modtool_monitor_flags {
+	/* look each module up in the context's tree: its file, SHA-256 and signer */
+	MODTOOL_MONITOR_FILE_INFO = 1 << 0,
+};
+/* Open the uevent socket (a 16 MiB buffer: SO_RCVBUFFORCE as root, else SO_RCVBUF). */
+int modtool_monitor_new(struct modtool_ctx *ctx, unsigned int flags,
+			struct modtool_monitor **mon);
+/*
+ * The same on a socket of the caller's (an uevent netlink socket it opened,
+ * or any datagram socket: tests feed crafted datagrams), which the monitor
+ * owns from then on (not on failure).
+ */
+int modtool_monitor_new_from_fd(struct modtool_ctx *ctx, int fd, unsigned int flags,
+				struct modtool_monitor **mon);
+void modtool_monitor_free(struct modtool_monitor *mon);
+/* The descriptor to poll for POLLIN. */
+int modtool_monitor_get_fd(const struct modtool_monitor *mon);
+/*
+ * The next event: 0 with *@ev (free it), -EAGAIN when none is waiting
+ * (poll again), or another negative errno.  Malformed datagrams and other
+ * subsystems' events are skipped (malformed ones logged at LOG_INFO).
+ */
+int modtool_monitor_next(struct modtool_monitor *mon, struct modtool_monitor_event **ev);
+
+enum modtool_monitor_action {
+	MODTOOL_MONITOR_ADD,
+	MODTOOL_MONITOR_REMOVE,
+	MODTOOL_MONITOR_OTHER,		/* "change", "online"...: see the action's name */
+	MODTOOL_MONITOR_OVERRUN,	/* events were lost; the changes found follow */
+};
+enum modtool_monitor_event_flags {
+	/* made from /proc/modules after an overrun (or the overrun itself) */
+	MODTOOL_MONITOR_EVENT_SYNTHESISED = 1 << 0,
+	/* written to /sys/module/NAME/uevent by hand: nothing was loaded or removed */
+	MODTOOL_MONITOR_EVENT_WRITTEN = 1 << 1,
+};
+enum modtool_monitor_sysfs {
+	MODTOOL_MONITOR_TAINT,		/* /sys/module/NAME/taint: letters, "" for none */
+	MODTOOL_MONITOR_INITSTATE,	/* "live", "coming", "going" */
+	MODTOOL_MONITOR_VERSION,
+	MODTOOL_MONITOR_SRCVERSION,
+};
+void modtool_monitor_event_free(struct modtool_monitor_event *ev);
+int modtool_monitor_event_get_action(const struct modtool_monitor_event *ev);
+/* "add", "remove", "overrun", or the kernel's word for another action. */
+const char *modtool_monitor_event_get_action_name(const struct modtool_monitor_event *ev);
+/* NULL for an overrun. */
+const char *modtool_monitor_event_get_module(const struct modtool_monitor_event *ev);
+/* The kernel's SEQNUM; 0 for synthesised events. */
+uint64_t modtool_monitor_event_get_seqnum(const struct modtool_monitor_event *ev);
+/* Microseconds since the epoch: when the kernel queued it (else when it was read). */
+int64_t modtool_monitor_event_get_time_usec(const struct modtool_monitor_event *ev);
+unsigned int modtool_monitor_event_get_flags(const struct modtool_monitor_event *ev);
+/* /sys/module/NAME's file at that moment, or NULL when it had none (gone, built in). */
+const char *modtool_monitor_event_get_sysfs(const struct modtool_monitor_event *ev,
+					    enum modtool_monitor_sysfs which);
+/* /sys/module/NAME/refcnt, or -1. */
+long modtool_monitor_event_get_refcount(const struct modtool_monitor_event *ev);
+/* With MODTOOL_MONITOR_FILE_INFO: the module's file in the tree, its SHA-256 (hex), */
+/* its signer as modinfo names it; NULL when not found, unreadable or unsigned. */
+const char *modtool_monitor_event_get_path(const struct modtool_monitor_event *ev);
+const char *modtool_monitor_event_get_sha256(const struct modtool_monitor_event *ev);
+const char *modtool_monitor_event_get_signer(const struct modtool_monitor_event *ev);
+
+/*
+ * The audit trail: the library records the loads, failed loads, removals
+ * and load-policy refusals it makes to the journal (its native socket,
+ * /run/systemd/journal/socket), else to syslog (/dev/log), with structured
+ * fields: MESSAGE_ID (one of these), MODTOOL_MODULE, MODTOOL_PATH,
+ * MODTOOL_SHA256, MODTOOL_SIGNER, MODTOOL_PARAMETERS, MODTOOL_RESULT,
+ * MODTOOL_ERRNO, MODTOOL_UID, MODTOOL_REQUESTED_BY ("kernel" or "user"),
+ * MODTOOL_PARENT, MODTOOL_RULE (refusals).  Find them with
+ * `journalctl MESSAGE_ID=...`.  What is recorded (modtool(8), AUDIT TRAIL):
+ * $MODTOOL_AUDIT, else "audit = MODE" in /etc/modtool/audit.conf, else
+ * "kernel".  Recording never fails a load and never blocks.
+ */
+#define MODTOOL_AUDIT_ID_LOAD "2ca6e38f9680b17cb483c21d71b8bd4e"
+#define MODTOOL_AUDIT_ID_LOAD_FAILED "95bf6ca712d70348d41194a653d14202"
+#define MODTOOL_AUDIT_ID_REMOVE "befe8fcfcd044a8ae5745a028769fc91"
+#define MODTOOL_AUDIT_ID_REMOVE_FAILED "88777103f50df802b42df5be8de11c3b"
+#define MODTOOL_AUDIT_ID_REFUSED "c299b77f2711a0e7a767a54e6ae9dfe6"
+
+enum modtool_audit_mode {
+	MODTOOL_AUDIT_OFF,		/* nothing */
+	MODTOOL_AUDIT_REFUSED,		/* the load policy's refusals */
+	/* refusals, and every load (failed or not) the kernel asked for (the default) */
+	MODTOOL_AUDIT_KERNEL,
+	MODTOOL_AUDIT_ALL,		/* refusals, every load and removal, failed or not */
+};
+/* Override the configured mode for @ctx (-1: back to the configuration). */
+int modtool_ctx_set_audit(struct modtool_ctx *ctx, int mode);
+
+/* ---- check (check/): will a module load, what taint, can it be removed ---- */
+
+/*
+ * What loading a module would do, told offline from its file and the
+ * kernel's own data, before anything touches the kernel: the kernel's
+ * exports (its image's export tables, or a Module.symvers), its version
+ * magic, its certificates, its configuration and (for the running kernel)
+ * its state.  Each module gets a verdict, the taint letters the load would
+ * set, the error the kernel would answer, and every finding behind them,
+ * each with what to do about it.  Nothing is ever loaded.
+ */
+struct modtool_check;
+struct modtool_check_result;
+
+enum modtool_check_verdict {
+	MODTOOL_CHECK_LOADS,	/* would load, nothing tainted */
+	MODTOOL_CHECK_TAINTS,	/* would load and taint the kernel */
+	MODTOOL_CHECK_REFUSED,	/* the kernel (or the load policy) would refuse it */
+	MODTOOL_CHECK_UNKNOWN,	/* cannot tell: something needed is not known */
+};
+/* "loads", "taints", "refused", "unknown". */
+const char *modtool_check_verdict_name(int verdict);
+
+enum modtool_check_severity {
+	MODTOOL_FINDING_NOTE,		/* worth knowing; changes nothing */
+	MODTOOL_FINDING_WARNING,	/* loads, but something may not work (firmware, removal) */
+	MODTOOL_FINDING_TAINT,		/* loads and taints */
+	MODTOOL_FINDING_REFUSE,		/* refused */
+	MODTOOL_FINDING_UNKNOWN,	/* cannot tell */
+};
+/* "note", "warning", "taint", "refuse", "unknown". */
+const char *modtool_check_severity_name(int severity);
+
+/* A check against nothing yet: set the kernel with the calls below. */
+int modtool_check_new(struct modtool_ctx *ctx, struct modtool_check **chk);
+void modtool_check_free(struct modtool_check *chk);
+/*
+ * The kernel's image (bzImage or vmlinux): its release, version magic, the
+ * certificates it trusts, and its exports unless a Module.symvers is given.
+ * 0 or a negative errno (logged).
+ */
+int modtool_check_set_kernel_image(struct modtool_check *chk, const char *path);
+/* The kernel's exports from a Module.symvers (its CRCs, GPL-only, namespaces). */
+int modtool_check_set_symvers(struct modtool_check *chk, const char *path);
+/* The kernel's .config (boot/config-VERSION): module signing, modversions, ... */
+int modtool_check_set_kernel_config(struct modtool_check *chk, const char *path);
+/* Trust these certificates too (files or directories, as modtool_keyring_add_path()). */
+int modtool_check_add_certificates(struct modtool_check *chk, const char *path);
+/*
+ * The kernel running now: what is loaded or built in, sig_enforce, lockdown,
+ * modules_disabled, firmware_class.path (read from the context's /proc and
+ * /sys), and the load policy (modtool-policy.d).
+ */
+int modtool_check_use_running_kernel(struct modtool_check *chk);
+/*
+ * For a kernel that is not running: would it enforce signatures
+ * (module.sig_enforce=1), is it locked down ("none", "integrity",
+ * "confidentiality")?  Unset: what its configuration says, else not.
+ */
+void modtool_check_set_sig_enforce(struct modtool_check *chk, bool enforce);
+int modtool_check_set_lockdown(struct modtool_check *chk, const char *level);
+/* Firmware is looked for under @root/lib/firmware ("" or NULL: /lib/firmware). */
+int modtool_check_set_root(struct modtool_check *chk, const char *root);
+/* The kernel release and version magic checked against (NULL: not known). */
+const char *modtool_check_get_release(const struct modtool_check *chk);
+const char *modtool_check_get_vermagic(const struct modtool_check *chk);
+/* How many exports of the kernel are known (0: symbols cannot be checked). */
+size_t modtool_check_get_export_count(const struct modtool_check *chk);
+
+/*
+ * Check @module, a module file's path (contains a '/' or ends in .ko...) or
+ * a name resolved as modprobe resolves it, and each module it depends on
+ * (modules.dep), dependencies first.  0 with the result in *@res, or a
+ * negative errno: -ENOENT nothing of that name (logged).
+ */
+int modtool_check_module(struct modtool_check *chk, const char *module,
+			 struct modtool_check_result **res);
+/*
+ * Every module file of the context's tree, each alone (its dependencies are
+ * checked as themselves): @fn gets each result (one module) in path order;
+ * a non-zero return stops the walk and is returned.
+ */
+typedef int (*modtool_check_fn)(void *data, const struct modtool_check_result *res);
+int modtool_check_tree(struct modtool_check *chk, modtool_check_fn fn, void *data);
+
+void modtool_check_result_free(struct modtool_check_result *res);
+/* The modules of a result: dependencies first, the one asked for last. */
+size_t modtool_check_result_count(const struct modtool_check_result *res);
+const char *modtool_check_result_get_name(const struct modtool_check_result *res, size_t i);
+/* Its file, NULL when built into the kernel. */
+const char *modtool_check_result_get_path(const struct modtool_check_result *res, size_t i);
+bool modtool_check_result_is_target(const struct modtool_check_result *res, size_t i);
+int modtool_check_result_get_verdict(const struct modtool_check_result *res, size_t i);
+/* The negative errno the kernel would answer the load with, 0 when it loads. */
+int modtool_check_result_get_error(const struct modtool_check_result *res, size_t i);
+/*
+ * The taint letters the load would set on the kernel, in the kernel's order
+ * ("OE"); also for a refused module when the kernel taints before refusing
+ * (a GPL-only symbol under a proprietary licence: P).  "" none.
+ */
+const char *modtool_check_result_get_taint(const struct modtool_check_result *res, size_t i);
+/* Once loaded, can it be removed (rmmod) without forcing? */
+bool modtool_check_result_is_removable(const struct modtool_check_result *res, size_t i);
+size_t modtool_check_result_finding_count(const struct modtool_check_result *res, size_t i);
+/*
+ * Finding @j of module @i: its @code ("crc-mismatch"...), @severity, the
+ * @letter it taints with ('\0' none), the @error it refuses with (0 none),
+ * the @symbol (firmware, module) it is about (NULL none), the @message and
+ * what to do about it (@advice, NULL none).  Any output may be NULL.
+ */
+int modtool_check_result_get_finding(const struct modtool_check_result *res, size_t i, size_t j,
+				     const char **code, int *severity, char *letter, int *error,
+				     const char **symbol, const char **message,
+				     const char **advice);
 
 #ifdef __cplusplus
 }

@@ -19,7 +19,7 @@ export LC_ALL=C
 src=${1:-${MODTOOL_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}}
 src=$(cd "$src" && pwd) || exit 1
 comp=$src/completions
-tools="insmod rmmod lsmod modprobe modinfo depmod"
+tools="insmod rmmod lsmod modprobe modinfo depmod modtool"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/dest
@@ -114,7 +114,8 @@ for t in $tools; do
 	[ -f "$f" ] || { fail "not installed: bash $t"; continue; }
 	bash -n "$f" || fail "bash -n $f"
 	cp "$f" "$bc/$t"
-	[ "$t" = lsmod ] && continue
+	# (lsmod's and modtool's are self-contained)
+	[ "$t" = lsmod ] || [ "$t" = modtool ] && continue
 	p=$(sed -n "s/^.* \\. '\\(\\/.*\\)' || return 1\$/\\1/p" "$f")
 	[ -n "$p" ] || { fail "bash $t: does not source the shared helpers"; continue; }
 	[ -z "$bash_common" ] || [ "$p" = "$bash_common" ] ||
@@ -178,7 +179,7 @@ printf '#!/bin/sh\necho "$*" >> "%s"\nprintf %s\n' "$tmp/modinfo.log" \
 	"'debug:Debug level (int)\\ncopybreak:Maximum size (uint)\\n'" > "$tmp/bin/modinfo"
 chmod +x "$tmp/bin/modinfo"
 # fish completes only commands it finds in PATH (they live in /sbin).
-for t in insmod rmmod lsmod modprobe depmod; do
+for t in insmod rmmod lsmod modprobe depmod modtool; do
 	printf '#!/bin/sh\nexit 1\n' > "$tmp/bin/$t"
 	chmod +x "$tmp/bin/$t"
 done
@@ -261,6 +262,17 @@ bash_check "snd-hda-intel" rmmod -f snd-
 bash_check "--force" rmmod --f
 
 bash_check "" lsmod ""
+bash_check "--json" lsmod --j
+bash_check "--json" modinfo --j
+bash_check "--json" depmod --j
+bash_check "--json" modprobe --j
+
+bash_check "monitor" modtool mon
+bash_check "help monitor sign status verify version" modtool ""
+bash_check "--exec --help --json --no-file-info" modtool monitor --
+bash_check "--json" modtool monitor --j
+bash_check "--all-bits" modtool status --a
+bash_check "a.ko b.ko.zst notes.txt sub" modtool verify ""
 
 bash_check "e1000e ext2 ext4" modinfo -b "$R" -k $V e
 bash_check "unix" modinfo --basedir = "$R" --set-version = $V u
@@ -316,6 +328,10 @@ if command -v fish >/dev/null; then
 	fish_check "e1000e ext2 ext4" "modinfo -b $R -k $V e"
 	fish_check "6.1.0-test 6.12.0-test" "depmod -b $R "
 	fish_check "" "lsmod "
+	fish_check "help monitor sign status verify version" "modtool "
+	fish_check "--exec --json --no-file-info" "modtool monitor --"
+	fish_check "--json" "lsmod --j"
+	fish_check "--json" "modinfo --j"
 fi
 
 # ---- zsh: real completions, through a pseudo-terminal --------------------
@@ -365,6 +381,9 @@ if command -v zsh >/dev/null && zsh -f -c 'zmodload zsh/zpty' 2>/dev/null; then
 	zsh_check "a.ko b.ko.zst sub" "insmod "
 	zsh_check "copybreak debug" "insmod a.ko "
 	zsh_check "a.ko b.ko.zst sub" "depmod -b $R $V "
+	zsh_check "help monitor sign status verify version" "modtool "
+	zsh_check "--json" "lsmod --j"
+	zsh_check "--json" "modinfo --j"
 fi
 
 if [ $failures -ne 0 ]; then

@@ -30,6 +30,7 @@ static const char usage[] =
 	"\t-A, --quick          Only does the work if there's a new module\n"
 	"\t-e, --errsyms        Report not supplied symbols\n"
 	"\t-n, --show           Write the dependency file on stdout only\n"
+	"\t    --json           With -n: write the files' contents as JSON\n"
 	"\t-P, --symbol-prefix  Architecture symbol prefix\n"
 	"\t-C, --config=PATH    Read configuration from PATH\n"
 	"\t-v, --verbose        Enable verbose mode\n"
@@ -47,7 +48,7 @@ static const char usage[] =
 	"\t                     symbol versions.\n"
 	"\t    --no-cache       Parse every module (no incremental cache).\n";
 
-enum { OPT_NO_CACHE = 256 };
+enum { OPT_NO_CACHE = 256, OPT_JSON };
 
 static const struct option longopts[] = {
 	{ "all", no_argument, NULL, 'a' },
@@ -68,13 +69,14 @@ static const struct option longopts[] = {
 	{ "symbol-prefix", required_argument, NULL, 'P' },
 	{ "warn", no_argument, NULL, 'w' },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct opts {
-	bool all, quick, show;
+	bool all, quick, show, json;
 	const char *basedir, *outdir, *moduledir, *symvers, *system_map;
 	const char *configs[64];
 	int n_configs;
@@ -116,6 +118,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_NO_CACHE: o->flags |= MODTOOL_DEPMOD_NO_CACHE; break;
 		case 'v': o->verbose++; break;
 		case 'n': o->show = true; break;
+		case OPT_JSON: o->json = true; break;
 		case 'P':
 			if (optarg[0] == 0 || optarg[1] != 0) {
 				tool_error("-P only takes a single char\n");
@@ -135,6 +138,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		default:
 			return -1;
 		}
+	}
+	if (o->json && !o->show) {
+		tool_error("--json needs -n: it prints what would be written\n");
+		return -1;
 	}
 	return 0;
 }
@@ -198,6 +205,22 @@ static int setup(struct modtool_depmod *dm, const struct opts *o, const char *ou
 	return err;
 }
 
+/* -n --json: what would be written, as one JSON document. */
+static int show_json(struct modtool_depmod *dm)
+{
+	struct modtool_json *j = modtool_json_new(STDOUT_FILENO);
+	int err, werr;
+
+	if (!j)
+		return -ENOMEM;
+	fflush(stdout);		/* -v lines come before */
+	err = modtool_depmod_show_json(dm, j);
+	werr = modtool_json_free(j);
+	if (werr < 0)
+		tool_error("could not write the output: %s\n", strerror(-werr));
+	return err < 0 ? err : werr;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .verbose = LOG_WARNING };
@@ -240,7 +263,9 @@ int main(int argc, char **argv)
 		goto out;
 	if (!err && o.quick && o.show)
 		goto out;	/* kmod does nothing for -A -n */
-	if (!err)
+	if (!err && o.json)
+		err = show_json(dm);
+	else if (!err)
 		err = o.show ? modtool_depmod_show(dm, STDOUT_FILENO) : modtool_depmod_run(dm);
 out:
 	modtool_depmod_free(dm);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "tool.h"
 
@@ -31,6 +32,58 @@ static int print_loaded(struct modtool_ctx *ctx, FILE *out)
 	return 0;
 }
 
+/* "a,b" as ["a","b"]. */
+static void json_holders(struct modtool_json *j, const char *holders)
+{
+	modtool_json_begin_array(j);
+	while (*holders) {
+		size_t n = strcspn(holders, ",");
+		char *name = strndup(holders, n);
+
+		modtool_json_string(j, name ? name : "");
+		free(name);
+		holders += n + (holders[n] == ',');
+	}
+	modtool_json_end_array(j);
+}
+
+/* The same list as JSON: [{"name", "size", "refcount", "holders"}...]. */
+static int print_loaded_json(struct modtool_ctx *ctx)
+{
+	struct modtool_loaded *list;
+	struct modtool_json *j;
+	int err = modtool_loaded_list(ctx, &list);
+
+	if (err < 0) {
+		fprintf(stderr, "Error: could not get list of modules: %s\n", strerror(-err));
+		return err;
+	}
+	j = modtool_json_new(STDOUT_FILENO);
+	if (!j) {
+		modtool_loaded_free(list);
+		return -ENOMEM;
+	}
+	modtool_json_begin_array(j);
+	for (size_t i = 0; i < modtool_loaded_count(list); i++) {
+		modtool_json_begin_object(j);
+		modtool_json_key(j, "name");
+		modtool_json_string(j, modtool_loaded_get_name(list, i));
+		modtool_json_key(j, "size");
+		modtool_json_int(j, (long long)modtool_loaded_get_size(list, i));
+		modtool_json_key(j, "refcount");
+		modtool_json_int(j, modtool_loaded_get_refcount(list, i));
+		modtool_json_key(j, "holders");
+		json_holders(j, modtool_loaded_get_holders(list, i));
+		modtool_json_end_object(j);
+	}
+	modtool_json_end_array(j);
+	modtool_loaded_free(list);
+	err = modtool_json_free(j);
+	if (err < 0)
+		fprintf(stderr, "Error: could not write the list: %s\n", strerror(-err));
+	return err;
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage:\n"
@@ -38,6 +91,7 @@ static void usage(FILE *out)
 		"Options:\n"
 		"\t-s, --syslog      print to syslog, not stderr (accepted)\n"
 		"\t-v, --verbose     enables more messages (accepted)\n"
+		"\t    --json        print JSON: name, size, refcount, holders\n"
 		"\t-V, --version     show version\n"
 		"\t-h, --help        show this help\n", program_invocation_short_name);
 }
@@ -48,11 +102,13 @@ int main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "syslog", no_argument, NULL, 's' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct modtool_ctx *ctx;
+	bool json = false;
 	int c, err;
 
 	while ((c = getopt_long(argc, argv, "svVh", longopts, NULL)) != -1) {
@@ -60,6 +116,7 @@ int main(int argc, char *argv[])
 		case 's':
 		case 'v':
 			break;
+		case 'J': json = true; break;
 		case 'V': tool_print_version(); return EXIT_SUCCESS;
 		case 'h': usage(stdout); return EXIT_SUCCESS;
 		default: usage(stderr); return EXIT_FAILURE;
@@ -76,7 +133,7 @@ int main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	modtool_ctx_set_log_fn(ctx, NULL, NULL);
-	err = print_loaded(ctx, stdout);
+	err = json ? print_loaded_json(ctx) : print_loaded(ctx, stdout);
 	modtool_ctx_free(ctx);
 	return err < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

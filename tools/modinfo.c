@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "tool.h"
 
@@ -25,6 +26,7 @@ static const char usage[] =
 	"\t-0, --null                  Use \\0 instead of \\n\n"
 	"\t-m, --modname               Handle argument as module name instead of alias or filename\n"
 	"\t-F, --field=FIELD           Print only provided FIELD\n"
+	"\t    --json                  Print JSON (an array, one object per module)\n"
 	"\t-k, --set-version=VERSION   Use VERSION instead of `uname -r`\n"
 	"\t-b, --basedir=DIR           Use DIR as filesystem root for /lib/modules\n"
 	"\t-V, --version               Show version\n"
@@ -39,6 +41,7 @@ static const struct option longopts[] = {
 	{ "null", no_argument, NULL, '0' },
 	{ "modname", no_argument, NULL, 'm' },
 	{ "field", required_argument, NULL, 'F' },
+	{ "json", no_argument, NULL, 'J' },
 	{ "set-version", required_argument, NULL, 'k' },
 	{ "basedir", required_argument, NULL, 'b' },
 	{ "version", no_argument, NULL, 'V' },
@@ -48,17 +51,7 @@ static const struct option longopts[] = {
 
 static const char *field;
 static char sep = '\n';
-
-static bool is_signature_field(const char *f)
-{
-	static const char *const sig[] = { "sig_id", "signer", "sig_key", "sig_hashalgo",
-					   "signature" };
-
-	for (size_t i = 0; i < sizeof(sig) / sizeof(sig[0]); i++)
-		if (strcmp(f, sig[i]) == 0)
-			return true;
-	return false;
-}
+static struct modtool_json *json;	/* --json: the writer, else NULL */
 
 /* kmod prints parameters grouped by name, after the other keys. */
 static void print_params(const struct modtool_params *params, bool only)
@@ -106,6 +99,8 @@ static int show_module(struct modtool_module *mod)
 	unsigned int flags = 0;
 	int err;
 
+	if (json)
+		return modtool_json_module_info(json, mod, field);
 	if (!filename) {
 		if (!field)
 			printf("%-16s%s%c", "name:", modtool_module_get_name(mod), sep);
@@ -119,7 +114,7 @@ static int show_module(struct modtool_module *mod)
 	}
 	if (!field)
 		printf("%-16s%s%c", "filename:", filename, sep);
-	if (!field || is_signature_field(field))
+	if (!field || modtool_info_is_signature_key(field))
 		flags |= MODTOOL_INFO_SIGNATURE;
 	err = modtool_module_get_info(mod, flags, &info);
 	if (err == -ENOENT && modtool_module_is_builtin(mod))
@@ -231,7 +226,7 @@ int main(int argc, char *argv[])
 	const char *root = NULL, *kver = NULL;
 	struct modtool_ctx *ctx;
 	char dir[PATH_MAX];
-	bool name_only = false;
+	bool name_only = false, json_wanted = false;
 	int c, r, err = 0;
 
 	while ((c = getopt_long(argc, argv, "adlpn0mF:k:b:Vh", longopts, NULL)) != -1) {
@@ -244,6 +239,7 @@ int main(int argc, char *argv[])
 		case '0': sep = '\0'; break;
 		case 'm': name_only = true; break;
 		case 'F': field = optarg; break;
+		case 'J': json_wanted = true; break;
 		case 'k': kver = optarg; break;
 		case 'b': root = optarg; break;
 		case 'V': tool_print_version(); return EXIT_SUCCESS;
@@ -264,6 +260,16 @@ int main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	tool_log_setup(ctx, LOG_WARNING);
+	/* one array for every argument; -0 has nothing to separate then */
+	if (json_wanted) {
+		json = modtool_json_new(STDOUT_FILENO);
+		if (!json) {
+			tool_error("out of memory\n");
+			modtool_ctx_free(ctx);
+			return EXIT_FAILURE;
+		}
+		modtool_json_begin_array(json);
+	}
 	for (int i = optind; i < argc; i++) {
 		if (name_only)
 			r = show_lookup(ctx, argv[i], true);
@@ -273,6 +279,14 @@ int main(int argc, char *argv[])
 			r = show_lookup(ctx, argv[i], false);
 		if (r < 0)
 			err = r;
+	}
+	if (json) {
+		modtool_json_end_array(json);
+		r = modtool_json_free(json);
+		if (r < 0) {
+			tool_error("could not write the output: %s\n", strerror(-r));
+			err = r;
+		}
 	}
 	modtool_ctx_free(ctx);
 	return err < 0 ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -19,6 +19,8 @@ static const struct {
 	{ "verify", modtool_verify_main, "check modules' signatures against trusted certificates" },
 	{ "sign", modtool_sign_main, "sign modules (scripts/sign-file's command line)" },
 	{ "status", modtool_status_main, "the kernel's taint, module signing and lockdown state" },
+	{ "check", modtool_check_main, "will a module load, what taint, can it be removed (offline)" },
+	{ "monitor", modtool_monitor_main, "print module loads and removals as they happen" },
 };
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 

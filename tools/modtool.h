@@ -6,6 +6,8 @@
 /* argv[0] is the subcommand's name; the exit status is returned. */
 int modtool_verify_main(int argc, char *argv[]);
 int modtool_status_main(int argc, char *argv[]);
+int modtool_check_main(int argc, char *argv[]);
+int modtool_monitor_main(int argc, char *argv[]);
 /* Also the whole program when run under the name sign-file (DKMS's sign_file). */
 int modtool_sign_main(int argc, char *argv[]);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "build-config.h"
 #include "libmodtool.h"
@@ -24,6 +25,7 @@
 
 struct mt_index;
 struct mt_config;
+struct mt_audit_record;
 
 /* Indexes of the module tree a context may open, each once, on first use. */
 enum mt_index_id {
@@ -44,6 +46,8 @@ struct modtool_ctx {
 	int log_priority;
 	struct mt_index *index[MT_INDEX_COUNT];
 	bool index_tried[MT_INDEX_COUNT];
+	/* each open index file's modification time, to notice a new depmod run */
+	struct timespec index_mtime[MT_INDEX_COUNT];
 	/*
 	 * The load policy (trust/), asked by kernel/ before every insert: a
 	 * hook, so that the layer below calls the one above without including
@@ -53,6 +57,13 @@ struct modtool_ctx {
 	void *policy;
 	int (*policy_check)(struct modtool_ctx *ctx, struct modtool_module *mod, bool quiet_warn);
 	void (*policy_free)(void *policy);
+	/*
+	 * The audit trail (watch/audit.c, installed by modtool_ctx_new()):
+	 * told of every load, removal and refusal (base/audit-hook.h).
+	 */
+	void *audit;
+	void (*audit_fn)(struct modtool_ctx *ctx, const struct mt_audit_record *record);
+	void (*audit_free)(void *audit);
 };
 
 void mt_log(const struct modtool_ctx *ctx, int priority, const char *format, ...)
@@ -94,6 +105,8 @@ void mt_strv_free(char **v, size_t n);
  * *@got says how many arrived either way; 0 or the error's -errno.
  */
 int mt_read_full(int fd, void *buf, size_t len, size_t *got);
+/* Write all @len bytes of @buf to @fd (EINTR retried): 0 or -errno. */
+int mt_write_full(int fd, const void *buf, size_t len);
 /*
  * fdopendir(@dfd) for walking the directory @path; on failure @dfd is closed,
  * the error logged naming @path, and NULL returned with *@err set.

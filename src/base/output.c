@@ -2,7 +2,9 @@
 /*
  * The one JSON writer of every tool: it places the commas and colons and
  * escapes strings, so no tool builds JSON by hand.  Output is buffered and
- * written with write(2); nesting is tracked to know where commas go.
+ * written with write(2); nesting is tracked to know where commas go.  What
+ * a string becomes (escapes, invalid UTF-8 as U+FFFD) is documented in
+ * libmodtool.h and in the man pages' JSON sections.
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -120,31 +122,96 @@ MT_EXPORT void modtool_json_end_array(struct modtool_json *j)
 	close_(j, "]");
 }
 
-static void put_string(struct modtool_json *j, const char *s)
+/*
+ * The length of the valid UTF-8 sequence at @p (1 to 4), or 0 when the byte
+ * at @p does not begin one: a stray continuation byte, a truncated sequence,
+ * an overlong form, a surrogate (U+D800..U+DFFF) or a code point past
+ * U+10FFFF.  The string ends with NUL, which is no continuation byte, so a
+ * truncated sequence is never read past its end.
+ */
+static size_t utf8_sequence(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* the second byte's range rules out overlong forms, surrogates, > U+10FFFF */
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* The escape of byte @c, or NULL when it goes out as it is. */
+static const char *escape_of(unsigned char c, char buf[7])
 {
 	static const char hex[] = "0123456789abcdef";
 
-	put(j, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char esc[7] = { '\\', 0 };
-
-		if (*p == '"' || *p == '\\') {
-			esc[1] = *p;
-			put(j, esc, 2);
-		} else if (*p == '\n') {
-			put(j, "\\n", 2);
-		} else if (*p == '\t') {
-			put(j, "\\t", 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[*p >> 4];
-			esc[5] = hex[*p & 15];
-			put(j, esc, 6);
-		} else {
-			/* bytes >= 0x80 pass as they are: names and paths are bytes */
-			put(j, (const char *)p, 1);
-		}
+	switch (c) {
+	case '"': return "\\\"";
+	case '\\': return "\\\\";
+	case '\b': return "\\b";
+	case '\f': return "\\f";
+	case '\n': return "\\n";
+	case '\r': return "\\r";
+	case '\t': return "\\t";
 	}
+	if (c >= 0x20 && c != 0x7f)
+		return NULL;
+	/* the other control bytes, and DEL, which JSON allows raw but a terminal does not */
+	memcpy(buf, "\\u00", 4);
+	buf[4] = hex[c >> 4];
+	buf[5] = hex[c & 15];
+	buf[6] = '\0';
+	return buf;
+}
+
+/*
+ * A JSON string of the bytes of @s.  Valid UTF-8 passes as it is; each byte
+ * that does not begin a valid sequence is written as U+FFFD (\ufffd) and
+ * the next byte is looked at afresh, so the output is always valid JSON of
+ * valid UTF-8 (module strings are bytes: the kernel does not check them).
+ * Runs of plain bytes are copied at once.
+ */
+static void put_string(struct modtool_json *j, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+
+	put(j, "\"", 1);
+	while (*p) {
+		size_t len = utf8_sequence(p);
+		const char *esc;
+		char buf[7];
+
+		esc = len == 1 ? escape_of(*p, buf) : len ? NULL : "\\ufffd";
+		if (!esc) {
+			p += len;
+			continue;
+		}
+		put(j, (const char *)run, p - run);
+		puts_(j, esc);
+		run = ++p;
+	}
+	put(j, (const char *)run, p - run);
 	put(j, "\"", 1);
 }
 

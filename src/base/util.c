@@ -70,6 +70,22 @@ DIR *mt_opendir_fd(const struct modtool_ctx *ctx, int dfd, const char *path, int
 	return NULL;
 }
 
+int mt_write_full(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 int mt_read_full(int fd, void *buf, size_t len, size_t *got)
 {
 	*got = 0;

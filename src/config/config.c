@@ -35,8 +35,16 @@ struct arena_chunk {
 
 #define ARENA_CHUNK ((size_t)16384)
 
+/* A configuration path as it was when read: a changed one makes the configuration stale. */
+struct config_stamp {
+	const char *path;	/* in the arena */
+	struct timespec mtime;
+};
+
 struct mt_config {
 	struct entry_list kind[MODTOOL_CONFIG_KIND_COUNT];
+	struct config_stamp *stamps;
+	size_t nstamps, stamps_cap;
 	struct arena_chunk *chunks;
 	const char *last_file;	/* the last name mt_config_file_name() gave */
 };
@@ -53,6 +61,7 @@ void mt_config_free(struct mt_config *cfg)
 		return;
 	for (int k = 0; k < MODTOOL_CONFIG_KIND_COUNT; k++)
 		free(cfg->kind[k].v);
+	free(cfg->stamps);
 	while (cfg->chunks) {
 		struct arena_chunk *c = cfg->chunks;
 
@@ -152,15 +161,15 @@ int mt_config_entry_at(struct mt_config *cfg, enum modtool_config_kind kind, siz
 	return err;
 }
 
-int mt_config_softdep(struct mt_config *cfg, const char *name, const struct mt_config_entry **e)
+int mt_config_first_list(struct mt_config *cfg, enum modtool_config_kind kind, const char *name,
+			 const struct mt_config_entry **e)
 {
-	const struct mt_config_entry *found = mt_config_first_match(cfg, MODTOOL_CONFIG_SOFTDEP, name);
+	const struct mt_config_entry *found = mt_config_first_match(cfg, kind, name);
 
 	*e = NULL;
 	if (!found)
 		return 0;
-	return mt_config_entry_at(cfg, MODTOOL_CONFIG_SOFTDEP,
-				  found - cfg->kind[MODTOOL_CONFIG_SOFTDEP].v, e);
+	return mt_config_entry_at(cfg, kind, found - cfg->kind[kind].v, e);
 }
 
 const struct mt_config_entry *mt_config_first_match(const struct mt_config *cfg,
@@ -341,13 +350,50 @@ static int files_from_dir(struct modtool_ctx *ctx, struct conf_files *f, const c
 	return err;
 }
 
-static int files_from_path(struct modtool_ctx *ctx, struct conf_files *f, const char *path)
+/* Remember @path's time as read: 0 or -ENOMEM. */
+static int add_stamp(struct mt_config *cfg, const char *path, const struct stat *st)
+{
+	size_t len = strlen(path) + 1;
+	struct config_stamp *v;
+	char *copy;
+
+	v = mt_grow(cfg->stamps, &cfg->stamps_cap, cfg->nstamps + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	cfg->stamps = v;
+	copy = mt_config_alloc(cfg, len);
+	if (!copy)
+		return -ENOMEM;
+	v[cfg->nstamps++] = (struct config_stamp){ memcpy(copy, path, len), st->st_mtim };
+	return 0;
+}
+
+bool mt_config_is_current(const struct mt_config *cfg)
+{
+	for (size_t i = 0; cfg && i < cfg->nstamps; i++) {
+		struct stat st;
+
+		if (stat(cfg->stamps[i].path, &st) < 0 ||
+		    st.st_mtim.tv_sec != cfg->stamps[i].mtime.tv_sec ||
+		    st.st_mtim.tv_nsec != cfg->stamps[i].mtime.tv_nsec)
+			return false;
+	}
+	return true;
+}
+
+static int files_from_path(struct modtool_ctx *ctx, struct mt_config *cfg, struct conf_files *f,
+			   const char *path)
 {
 	const char *base = strrchr(path, '/');
 	struct stat st;
+	int err;
 
 	if (stat(path, &st) < 0)
 		return 0;	/* a missing directory is normal */
+	/* a directory's time changes when a file comes or goes (kmod's rule too) */
+	err = add_stamp(cfg, path, &st);
+	if (err < 0)
+		return err;
 	if (S_ISDIR(st.st_mode))
 		return files_from_dir(ctx, f, path);
 	if (!S_ISREG(st.st_mode)) {
@@ -424,7 +470,7 @@ int mt_config_load(struct modtool_ctx *ctx, const char *const *paths, const char
 		if (join_path(dep, sizeof(dep), ctx->module_dir, *n))
 			err = files_insert(&files, *n, dep);
 	for (const char *const *p = paths ? paths : default_dirs; *p && err == 0; p++)
-		err = files_from_path(ctx, &files, *p);
+		err = files_from_path(ctx, cfg, &files, *p);
 	for (size_t i = 0; i < files.n && err == 0; i++)
 		err = parse_file(ctx, cfg, files.v[i].path);
 	files_free(&files);

@@ -46,6 +46,8 @@ void mt_config_free(struct mt_config *cfg);
 int mt_config_load(struct modtool_ctx *ctx, const char *const *paths, const char *cmdline,
 		   struct mt_config **cfg);
 
+/* Are the configuration paths @cfg was read from as they were then? */
+bool mt_config_is_current(const struct mt_config *cfg);
 /*
  * Memory that lives as long as @cfg, aligned for any type: file contents,
  * strings of entries.  NULL when out of memory.
@@ -79,8 +81,9 @@ int mt_config_entry_at(struct mt_config *cfg, enum modtool_config_kind kind, siz
 /* parse.c: cut @e's softdep or weakdep list into deps and value, once. */
 int mt_config_entry_ready(struct mt_config *cfg, enum modtool_config_kind kind,
 			  struct mt_config_entry *e);
-/* The first softdep line for @name, its list cut; *e NULL if none. */
-int mt_config_softdep(struct mt_config *cfg, const char *name, const struct mt_config_entry **e);
+/* The first softdep (or weakdep: @kind) line for @name, its list cut; *e NULL if none. */
+int mt_config_first_list(struct mt_config *cfg, enum modtool_config_kind kind, const char *name,
+			 const struct mt_config_entry **e);
 
 /* First entry of @kind whose key, read as a pattern, matches @name (kmod's rule
  * for install, remove, softdep and weakdep); NULL when none. */

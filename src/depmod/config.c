@@ -54,11 +54,17 @@ static bool conf_name(const char *name)
 	return name[0] != '.' && len > 5 && mt_streq(name + len - 5, ".conf");
 }
 
+/*
+ * opendir(), not scandir(): the order does not matter (the list is sorted
+ * by name afterwards), and kmod's testsuite fakes a root by interposing
+ * opendir(), which libc's scandir() does not call through.
+ */
 static int files_list(struct modtool_ctx *ctx, struct cfg_files *f, const char *path)
 {
-	struct dirent **names;
+	struct dirent *de;
 	struct stat st;
-	int n, err = 0;
+	int err = 0;
+	DIR *d;
 
 	if (stat(path, &st) < 0)
 		return 0;	/* a missing directory is normal */
@@ -68,25 +74,21 @@ static int files_list(struct modtool_ctx *ctx, struct cfg_files *f, const char *
 		mt_err(ctx, "unsupported file mode %s: %#o\n", path, st.st_mode);
 		return 0;
 	}
-	n = scandir(path, &names, NULL, alphasort);
-	if (n < 0) {
+	d = opendir(path);
+	if (!d) {
 		mt_err(ctx, "files list %s: %s\n", path, strerror(errno));
 		return 0;
 	}
-	for (int i = 0; i < n; i++) {
-		char full[PATH_MAX];
-
-		if (!err && conf_name(names[i]->d_name) &&
-		    snprintf(full, sizeof(full), "%s/%s", path, names[i]->d_name) < (int)sizeof(full) &&
-		    stat(full, &st) == 0 && !S_ISDIR(st.st_mode)) {
-			if (S_ISREG(st.st_mode))
-				err = files_add(f, path, names[i]->d_name);
-			else
-				mt_warn(ctx, "%s: not a regular file, ignored\n", full);
-		}
-		free(names[i]);
+	while (!err && (de = readdir(d))) {
+		if (!conf_name(de->d_name) || fstatat(dirfd(d), de->d_name, &st, 0) < 0 ||
+		    S_ISDIR(st.st_mode))
+			continue;
+		if (S_ISREG(st.st_mode))
+			err = files_add(f, path, de->d_name);
+		else
+			mt_warn(ctx, "%s/%s: not a regular file, ignored\n", path, de->d_name);
 	}
-	free(names);
+	closedir(d);
 	return err;
 }
 

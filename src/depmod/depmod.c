@@ -235,7 +235,7 @@ static void drop_broken(struct mt_depmod_run *run)
 	run->n_mods = kept;
 }
 
-static int depmod_run(struct modtool_depmod *dm, int fd)
+static int depmod_run(struct modtool_depmod *dm, int fd, struct modtool_json *json)
 {
 	struct mt_depmod_cfg cfg = { 0 };
 	struct mt_depmod_run run = {
@@ -248,8 +248,9 @@ static int depmod_run(struct modtool_depmod *dm, int fd)
 		.warn_dups = dm->flags & MODTOOL_DEPMOD_WARN_DUPS,
 	};
 	bool use_cache = !(dm->flags & MODTOOL_DEPMOD_NO_CACHE) && !dm->n_files;
-	struct mt_depmod_output out = { .outdir = fd < 0 ? output_dir(dm) : NULL, .fd = fd,
-					.cache = use_cache && fd < 0 };
+	bool dry = fd >= 0 || json;
+	struct mt_depmod_output out = { .outdir = dry ? NULL : output_dir(dm), .fd = fd,
+					.json = json, .cache = use_cache && !dry };
 	char cachefile[PATH_MAX];
 	int err;
 
@@ -285,10 +286,15 @@ static int depmod_run(struct modtool_depmod *dm, int fd)
 
 MT_EXPORT int modtool_depmod_run(struct modtool_depmod *dm)
 {
-	return depmod_run(dm, -1);
+	return depmod_run(dm, -1, NULL);
 }
 
 MT_EXPORT int modtool_depmod_show(struct modtool_depmod *dm, int fd)
 {
-	return fd < 0 ? -EBADF : depmod_run(dm, fd);
+	return fd < 0 ? -EBADF : depmod_run(dm, fd, NULL);
+}
+
+MT_EXPORT int modtool_depmod_show_json(struct modtool_depmod *dm, struct modtool_json *json)
+{
+	return json ? depmod_run(dm, -1, json) : -EINVAL;
 }

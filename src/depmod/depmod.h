@@ -11,6 +11,7 @@
  *   resolve.c   symbols, dependencies, order, cycles
  *   hash.c      kmod's hash function (its output order)
  *   output.c    every modules.* file, published atomically
+ *   show-json.c the same files' contents as JSON (depmod -n --json)
  */
 #ifndef MODTOOL_DEPMOD_H
 #define MODTOOL_DEPMOD_H
@@ -26,6 +27,7 @@
 #include "depmod/record.h"
 
 struct modtool_ctx;
+struct modtool_json;
 
 /* The hash kmod's own hash tables use (Paul Hsieh's SuperFastHash). */
 uint32_t mt_superfast_hash(const char *key, size_t len);
@@ -139,9 +141,19 @@ int mt_symtab_kmod_order(const struct mt_symtab *t, const struct mt_dm_symbol **
 struct mt_depmod_output {
 	const char *outdir;	/* NULL: write @fd only (dry run) */
 	int fd;			/* dry run: text files go here */
+	struct modtool_json *json;	/* a dry run as JSON: to this writer instead */
 	bool cache;
 	const char *cachefile;
 };
 int mt_depmod_write(struct mt_depmod_run *run, const struct mt_depmod_output *out);
+/*
+ * @m's modules.devname entry in @d: true when it has one; a devname without
+ * a major is logged as kmod does, and false.
+ */
+bool mt_depmod_devname(struct mt_depmod_run *run, const struct mt_dm_module *m,
+		       struct mt_record_devname *d);
+
+/* show-json.c: what a dry run prints, as one JSON object (modtool_depmod_show_json) */
+int mt_depmod_write_json(struct mt_depmod_run *run, struct modtool_json *json);
 
 #endif

@@ -29,7 +29,8 @@ struct outfile {
 	const char *name;
 	bool text;		/* printed by a dry run */
 	struct mt_buf buf;
-	char tmp[PATH_MAX];	/* its hidden temporary name */
+	char tmp[PATH_MAX];	/* its hidden temporary name (for messages) */
+	const char *tmp_name;	/* tmp's last component, in the output directory */
 	bool created;		/* tmp exists: removed on failure */
 	bool unnamed;		/* fd is an O_TMPFILE file, not linked yet */
 	int fd;			/* open temporary file, -1 when none */
@@ -132,13 +133,6 @@ static int format_deps(struct mt_depmod_run *run, struct mt_buf *text, struct mt
 
 /* ---- from .modinfo ------------------------------------------------------------ */
 
-static const char *info_value(const char *s, const char *key)
-{
-	size_t kl = strlen(key);
-
-	return strncmp(s, key, kl) == 0 && s[kl] == '=' ? s + kl + 1 : NULL;
-}
-
 /*
  * -w: kmod warns when a key gets the same value twice.  An alias's value is
  * its module's name, so only a module repeating one of its own aliases (after
@@ -172,7 +166,7 @@ static int format_aliases(struct mt_depmod_run *run, struct mt_buf *text, struct
 
 		seen.len = 0;
 		for (uint32_t k = 0; !err && k < n; k++) {
-			const char *v = info_value(mt_record_next_info(&it), "alias");
+			const char *v = mt_record_info_value(mt_record_next_info(&it), "alias");
 
 			if (!v)
 				continue;
@@ -208,7 +202,7 @@ static void format_keyed(struct mt_depmod_run *run, struct mt_buf *text, const c
 		uint32_t n = mt_record_section(&m->rec, 0, &it);
 
 		for (uint32_t k = 0; k < n; k++) {
-			const char *v = info_value(mt_record_next_info(&it), key);
+			const char *v = mt_record_info_value(mt_record_next_info(&it), key);
 
 			if (v)
 				mt_buf_printf(text, "%s %s %s\n", key, m->name, v);
@@ -216,37 +210,30 @@ static void format_keyed(struct mt_depmod_run *run, struct mt_buf *text, const c
 	}
 }
 
+bool mt_depmod_devname(struct mt_depmod_run *run, const struct mt_dm_module *m,
+		       struct mt_record_devname *d)
+{
+	if (mt_record_devname(&m->rec, d))
+		return true;
+	if (d->devname)
+		mt_err(run->ctx, "Module '%s' has devname (%s) but lacks major and minor "
+		       "information. Ignoring.\n", m->name, d->devname);
+	return false;
+}
+
 static void format_devname(struct mt_depmod_run *run, struct mt_buf *text)
 {
 	for (size_t i = 0; i < run->n_mods; i++) {
 		const struct mt_dm_module *m = run->mods[i];
-		const char *devname = NULL;
-		unsigned int major = 0, minor = 0, maj, min;
-		char type = 0;
-		struct mt_record_iter it;
-		uint32_t n = mt_record_section(&m->rec, 0, &it);
+		struct mt_record_devname d;
 
-		for (uint32_t k = 0; k < n && !(type && devname); k++) {
-			const char *v = info_value(mt_record_next_info(&it), "alias");
-
-			if (!v)
-				continue;
-			if (strncmp(v, "devname:", 8) == 0)
-				devname = v + 8;
-			/* the prefix first: sscanf on every alias is a tenth of the run */
-			else if (v[0] == 'c' && sscanf(v, "char-major-%u-%u", &maj, &min) == 2)
-				type = 'c', major = maj, minor = min;
-			else if (v[0] == 'b' && sscanf(v, "block-major-%u-%u", &maj, &min) == 2)
-				type = 'b', major = maj, minor = min;
-		}
+		if (!mt_depmod_devname(run, m, &d))
+			continue;
 		/* kmod writes the header with the first entry: no entry, empty file */
-		if (devname && type && !text->len)
+		if (!text->len)
 			mt_buf_puts(text, "# Device nodes to trigger on-demand module loading.\n");
-		if (devname && type)
-			mt_buf_printf(text, "%s %s %c%u:%u\n", m->name, devname, type, major, minor);
-		else if (devname)
-			mt_err(run->ctx, "Module '%s' has devname (%s) but lacks major and minor "
-			       "information. Ignoring.\n", m->name, devname);
+		mt_buf_printf(text, "%s %s %c%u:%u\n", m->name, d.devname, d.type, d.major,
+			      d.minor);
 	}
 }
 
@@ -482,13 +469,20 @@ static int write_failed(struct mt_depmod_run *run, const char *dir, const struct
 	return err;
 }
 
-/* @f's temporary, created under its name: where O_TMPFILE cannot be used. */
-static int create_named(struct mt_depmod_run *run, struct outfile *f)
+/*
+ * @f's temporary, created under its name: where O_TMPFILE cannot be used.
+ * Every file is reached through the locked directory @dfd, by its name
+ * there: the directory we locked is the one written, even if its path is
+ * renamed meanwhile (and kmod's testsuite, which moves open() into a fake
+ * root, sees the whole run in it).
+ */
+static int create_named(struct mt_depmod_run *run, int dfd, struct outfile *f)
 {
-	int fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
+	int fd = openat(dfd, f->tmp_name, flags, 0644);
 
-	if (fd < 0 && errno == EEXIST && unlink(f->tmp) == 0)
-		fd = open(f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST && unlinkat(dfd, f->tmp_name, 0) == 0)
+		fd = openat(dfd, f->tmp_name, flags, 0644);
 	if (fd < 0)
 		return create_failed(run, f, -errno);
 	f->created = true;
@@ -501,21 +495,22 @@ static int create_named(struct mt_depmod_run *run, struct outfile *f)
  * before publishing then leaves nothing behind.  Old kernels and some file
  * systems refuse; the file is then created under its temporary name.
  */
-static int open_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
+static int open_temp(struct mt_depmod_run *run, int dfd, const char *dir, struct outfile *f)
 {
 	int fd;
 
 	if (snprintf(f->tmp, sizeof(f->tmp), "%s/.%s.%ld.tmp", dir, f->name, (long)getpid()) >=
 	    (int)sizeof(f->tmp))
 		return -ENAMETOOLONG;
-	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+	f->tmp_name = strrchr(f->tmp, '/') + 1;
+	fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
 	if (fd >= 0) {
 		f->unnamed = true;
 		f->fd = fd;
 		return 0;
 	}
 	if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
-		return create_named(run, f);
+		return create_named(run, dfd, f);
 	return create_failed(run, f, -errno);
 }
 
@@ -536,16 +531,16 @@ static int sync_temp(struct mt_depmod_run *run, const char *dir, struct outfile 
  * kernel that lets a file's opener), else through its /proc/self/fd link.
  * -ENOENT when neither way is open to us.
  */
-static int link_unnamed(int fd, const char *path)
+static int link_unnamed(int fd, int dfd, const char *name)
 {
 	char proc[32];
 
-	if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+	if (linkat(fd, "", dfd, name, AT_EMPTY_PATH) == 0)
 		return 0;
 	if (errno != ENOENT && errno != EPERM)
 		return -errno;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
+	return linkat(AT_FDCWD, proc, dfd, name, AT_SYMLINK_FOLLOW) < 0 ? -errno : 0;
 }
 
 /*
@@ -553,15 +548,15 @@ static int link_unnamed(int fd, const char *path)
  * link (no /proc, no capability) the data goes again to a named temporary,
  * synced as the others were: still before any rename.
  */
-static int name_temp(struct mt_depmod_run *run, const char *dir, struct outfile *f)
+static int name_temp(struct mt_depmod_run *run, int dfd, const char *dir, struct outfile *f)
 {
 	int err;
 
 	if (!f->unnamed)
 		return 0;
-	err = link_unnamed(f->fd, f->tmp);
-	if (err == -EEXIST && unlink(f->tmp) == 0)
-		err = link_unnamed(f->fd, f->tmp);
+	err = link_unnamed(f->fd, dfd, f->tmp_name);
+	if (err == -EEXIST && unlinkat(dfd, f->tmp_name, 0) == 0)
+		err = link_unnamed(f->fd, dfd, f->tmp_name);
 	f->unnamed = false;
 	if (!err) {
 		f->created = true;
@@ -571,7 +566,7 @@ static int name_temp(struct mt_depmod_run *run, const char *dir, struct outfile 
 		return create_failed(run, f, err);
 	close(f->fd);
 	f->fd = -1;
-	err = create_named(run, f);
+	err = create_named(run, dfd, f);
 	if (!err)
 		err = fill_temp(run, dir, f);
 	return err ? err : sync_temp(run, dir, f);
@@ -596,22 +591,22 @@ static int close_temps(struct mt_depmod_run *run, const char *dir, struct outfil
  * fsyncs come after all the writes: the first sync's journal commit carries
  * the others' data too, so the rest cost little (one commit, not twelve).
  */
-static int stage_all(struct mt_depmod_run *run, const char *dir, struct outfile *files,
-		     size_t n)
+static int stage_all(struct mt_depmod_run *run, int dfd, const char *dir,
+		     struct outfile *files, size_t n)
 {
 	int err = 0;
 
 	for (size_t i = 0; i < n; i++)
 		files[i].fd = -1;
 	for (size_t i = 0; !err && i < n; i++) {
-		err = open_temp(run, dir, &files[i]);
+		err = open_temp(run, dfd, dir, &files[i]);
 		if (!err)
 			err = fill_temp(run, dir, &files[i]);
 	}
 	for (size_t i = 0; !err && i < n; i++)
 		err = sync_temp(run, dir, &files[i]);
 	for (size_t i = 0; !err && i < n; i++)
-		err = name_temp(run, dir, &files[i]);
+		err = name_temp(run, dfd, dir, &files[i]);
 	return close_temps(run, dir, files, n, err);
 }
 
@@ -645,23 +640,21 @@ static int make_dirs(const char *dir)
 static int rename_all(struct mt_depmod_run *run, int dfd, const char *dir,
 		      struct outfile *files, size_t n)
 {
-	char finals[F_COUNT][PATH_MAX];
 	const char *from[F_COUNT], *to[F_COUNT];
 	size_t failed = 0;
 	int err;
 
 	for (size_t i = 0; i < n; i++) {
-		snprintf(finals[i], sizeof(finals[i]), "%s/%s", dir, files[i].name);
-		from[i] = files[i].tmp;
-		to[i] = finals[i];
+		from[i] = files[i].tmp_name;
+		to[i] = files[i].name;
 	}
 	err = mt_rename_set(dfd, from, to, n, &failed);
 	/* those renamed have no temporary left to remove */
 	for (size_t i = 0; i < ((err && failed < n) ? failed : n); i++)
 		files[i].created = false;
 	if (err && failed < n)
-		mt_err(run->ctx, "could not rename %s to %s: %s\n", from[failed], to[failed],
-		       strerror(-err));
+		mt_err(run->ctx, "could not rename %s to %s/%s: %s\n", files[failed].tmp, dir,
+		       to[failed], strerror(-err));
 	else if (err)
 		mt_err(run->ctx, "could not sync directory %s: %s\n", dir, strerror(-err));
 	return err;
@@ -703,13 +696,13 @@ static int publish(struct mt_depmod_run *run, const char *dir, struct outfile *f
 	if (dfd < 0)
 		return dfd;
 	remove_stale_temps(run, dir);
-	err = stage_all(run, dir, files, n);
+	err = stage_all(run, dfd, dir, files, n);
 	/* all or nothing: the renames happen only once every file is on disk */
 	if (!err)
 		err = rename_all(run, dfd, dir, files, n);
 	for (size_t i = 0; i < n; i++)
 		if (files[i].created)
-			unlink(files[i].tmp);
+			unlinkat(dfd, files[i].tmp_name, 0);
 	close(dfd);
 	return err;
 }
@@ -784,7 +777,11 @@ int mt_depmod_write(struct mt_depmod_run *run, const struct mt_depmod_output *ou
 		[F_CACHE] = { MT_DEPMOD_CACHE_NAME, false },
 	};
 	size_t n = out->cache ? F_COUNT : F_COUNT - 1;
-	int err = format_all(run, f, !out->outdir, out->cache);
+	int err;
+
+	if (out->json)
+		return mt_depmod_write_json(run, out->json);
+	err = format_all(run, f, !out->outdir, out->cache);
 
 	if (!err && !out->outdir) {
 		/* a dry run prints the text files kmod 30 prints, in its order */

@@ -5,6 +5,8 @@
  * from the cache is checked whole by mt_record_valid() before any use, so
  * the readers below only walk what has been checked.
  */
+#include <stdio.h>
+
 #include "base/internal.h"
 #include "depmod/record.h"
 
@@ -110,4 +112,34 @@ const char *mt_record_next_symbol(struct mt_record_iter *it, uint64_t *crc, bool
 	s = (const char *)it->p;
 	it->p = skip_string(it->p, it->end);
 	return s;
+}
+
+const char *mt_record_info_value(const char *s, const char *key)
+{
+	size_t kl = strlen(key);
+
+	return strncmp(s, key, kl) == 0 && s[kl] == '=' ? s + kl + 1 : NULL;
+}
+
+bool mt_record_devname(const struct mt_record *r, struct mt_record_devname *d)
+{
+	struct mt_record_iter it;
+	uint32_t n = mt_record_section(r, 0, &it);
+	unsigned int maj, min;
+
+	*d = (struct mt_record_devname){ 0 };
+	for (uint32_t k = 0; k < n && !(d->type && d->devname); k++) {
+		const char *v = mt_record_info_value(mt_record_next_info(&it), "alias");
+
+		if (!v)
+			continue;
+		if (strncmp(v, "devname:", 8) == 0)
+			d->devname = v + 8;
+		/* the prefix first: sscanf on every alias is a tenth of the run */
+		else if (v[0] == 'c' && sscanf(v, "char-major-%u-%u", &maj, &min) == 2)
+			d->type = 'c', d->major = maj, d->minor = min;
+		else if (v[0] == 'b' && sscanf(v, "block-major-%u-%u", &maj, &min) == 2)
+			d->type = 'b', d->major = maj, d->minor = min;
+	}
+	return d->devname && d->type;
 }

@@ -35,4 +35,15 @@ uint32_t mt_record_section(const struct mt_record *r, int which, struct mt_recor
 const char *mt_record_next_info(struct mt_record_iter *it);
 const char *mt_record_next_symbol(struct mt_record_iter *it, uint64_t *crc, bool *weak);
 
+/* The value of info string @s ("key=value") when its key is @key, else NULL. */
+const char *mt_record_info_value(const char *s, const char *key);
+/* modules.devname's entry: the devname: alias and the first char- or block-major one. */
+struct mt_record_devname {
+	const char *devname;	/* into the record; NULL when none */
+	char type;		/* 'c', 'b', or 0 when no major */
+	unsigned int major, minor;
+};
+/* true when the record has both (an entry of modules.devname). */
+bool mt_record_devname(const struct mt_record *r, struct mt_record_devname *d);
+
 #endif

@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -34,7 +35,7 @@ static int rename_here(int dfd, const char *const *from, const char *const *to, 
 		       struct rename_result *res)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (rename(from[i], to[i]) < 0) {
+		if (renameat(dfd, from[i], dfd, to[i]) < 0) {
 			res->failed = i;
 			res->err = errno;
 			return -1;

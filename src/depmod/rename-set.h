@@ -7,11 +7,11 @@
 #include <stddef.h>
 
 /*
- * Rename from[i] to to[i] for every i, then fsync the directory @dfd, in a
- * child process that a signal sent to this process does not reach.  @dfd
- * must be held locked (flock) by the caller: the child inherits the lock and
- * holds it until the last rename is done, so a reader that takes the lock
- * sees a whole set even when this process was killed.
+ * Rename from[i] to to[i] (names in the directory @dfd) for every i, then
+ * fsync @dfd, in a child process that a signal sent to this process does not
+ * reach.  @dfd must be held locked (flock) by the caller: the child inherits
+ * the lock and holds it until the last rename is done, so a reader that takes
+ * the lock sees a whole set even when this process was killed.
  *
  * Returns 0, or -errno with *failed set to the index of the rename that
  * failed (n when the directory's fsync did).

@@ -28,6 +28,7 @@
 /* The setup header's fields (x86 boot protocol) */
 #define BZ_SETUP_SECTS 0x1f1
 #define BZ_HEADER_MAGIC 0x202	/* "HdrS" */
+#define BZ_KERNEL_VERSION 0x20e	/* its string, less 0x200 */
 #define BZ_VERSION 0x206
 #define BZ_PAYLOAD_OFFSET 0x248
 #define BZ_PAYLOAD_LENGTH 0x24c
@@ -170,52 +171,113 @@ static int walk_certs(const uint8_t *list, size_t len, mt_image_cert_fn fn, void
 	return count;
 }
 
-static int image_certs(const uint8_t *image, size_t size, mt_image_cert_fn fn, void *data,
-		       struct image_error *e)
+/* The bzImage header's kernel_version string (boot protocol 2.00+), "" when unreadable. */
+static void bzimage_version(const uint8_t *image, size_t size, char *out, size_t outsize)
 {
-	struct mt_decompressed out = { 0 };
-	const uint8_t *payload = NULL, *list = NULL;
+	uint64_t at;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (size < BZ_KERNEL_VERSION + 2)
+		return;
+	at = (uint64_t)(image[BZ_KERNEL_VERSION] | image[BZ_KERNEL_VERSION + 1] << 8) + BZ_SECTOR;
+	if (at == BZ_SECTOR)
+		return;
+	while (at + n < size && n + 1 < outsize && image[at + n] >= ' ' && image[at + n] < 0x7f) {
+		out[n] = (char)image[at + n];
+		n++;
+	}
+	out[n] = '\0';
+}
+
+/* The vmlinux ELF of @image: itself, or its bzImage payload unpacked into @img->unpacked. */
+static int image_unpack(const uint8_t *image, size_t size, struct mt_kernel_image *img,
+			struct image_error *e)
+{
+	const uint8_t *payload = NULL;
 	size_t len = 0;
 	int err;
 
 	if (!is_bzimage(image, size)) {
-		err = mt_vmlinux_cert_list(image, size, &list, &len, &e->why);
-		if (err == -ENOEXEC && size >= 4 && memcmp(image, "\177ELF", 4) != 0)
-			e->why = "neither a bzImage nor a vmlinux ELF file";
-		return err < 0 ? err : walk_certs(list, len, fn, data);
+		if (memcmp(image, "\177ELF", 4) != 0)
+			return fail(e, -ENOEXEC, "neither a bzImage nor a vmlinux ELF file");
+		img->vmlinux = image;
+		img->vmlinux_size = size;
+		return 0;
 	}
+	bzimage_version(image, size, img->version, sizeof(img->version));
 	err = bzimage_payload(image, size, &payload, &len, e);
 	if (err < 0)
 		return err;
-	err = unpack_payload(payload, len, &out, e);
+	err = unpack_payload(payload, len, &img->unpacked, e);
 	if (err < 0)
-		goto out;
-	err = mt_vmlinux_cert_list(out.data, out.size, &list, &len, &e->why);
+		return err;
+	img->vmlinux = img->unpacked.data;
+	img->vmlinux_size = img->unpacked.size;
+	img->from_bzimage = true;
+	return 0;
+}
+
+int mt_kernel_image_open_mem(struct modtool_ctx *ctx, const char *name, const uint8_t *image,
+			     size_t size, struct mt_kernel_image *img)
+{
+	struct image_error e = { 0 };
+	int err;
+
+	*img = (struct mt_kernel_image){ .name = name };
+	if (size < 4) {
+		mt_err(ctx, "%s: not a kernel image (%zu bytes)\n", name, size);
+		return -ENOEXEC;
+	}
+	err = image_unpack(image, size, img, &e);
+	if (err < 0) {
+		mt_err(ctx, "%s: %s\n", name, e.why ? e.why : strerror(-err));
+		mt_kernel_image_close(img);
+	}
+	return err;
+}
+
+int mt_kernel_image_walk_certs(struct modtool_ctx *ctx, const struct mt_kernel_image *img,
+			       mt_image_cert_fn fn, void *data)
+{
+	const uint8_t *list = NULL;
+	const char *why = NULL;
+	size_t len = 0;
+	int err;
+
+	err = mt_vmlinux_cert_list(img->vmlinux, img->vmlinux_size, &list, &len, &why);
 	/* a bzImage whose payload is no kernel ELF is a corrupt bzImage */
-	if (err == -ENOEXEC)
+	if (err == -ENOEXEC && img->from_bzimage)
 		err = -EBADMSG;
 	if (err == 0)
 		err = walk_certs(list, len, fn, data);
-out:
-	mt_decompressed_release(&out);
+	/* a callback's own result is the caller's to report */
+	if (err < 0 && why)
+		mt_err(ctx, "%s: %s\n", img->name, why);
 	return err;
 }
 
 int mt_kernel_image_certs_mem(struct modtool_ctx *ctx, const char *name, const uint8_t *image,
 			      size_t size, mt_image_cert_fn fn, void *data)
 {
-	struct image_error e = { 0 };
+	struct mt_kernel_image img;
 	int err;
 
-	if (size < 4) {
-		mt_err(ctx, "%s: not a kernel image (%zu bytes)\n", name, size);
-		return -ENOEXEC;
-	}
-	err = image_certs(image, size, fn, data, &e);
-	/* a callback's own result is the caller's to report */
-	if (err < 0 && e.why)
-		mt_err(ctx, "%s: %s\n", name, e.why);
+	err = mt_kernel_image_open_mem(ctx, name, image, size, &img);
+	if (err < 0)
+		return err;
+	err = mt_kernel_image_walk_certs(ctx, &img, fn, data);
+	mt_kernel_image_close(&img);
 	return err;
+}
+
+void mt_kernel_image_close(struct mt_kernel_image *img)
+{
+	mt_decompressed_release(&img->unpacked);
+	if (img->map)
+		munmap((void *)img->map, img->map_size);
+	img->map = NULL;
+	img->vmlinux = NULL;
 }
 
 static int map_image(struct modtool_ctx *ctx, const char *path, const uint8_t **image,
@@ -254,13 +316,13 @@ out:
 	return err;
 }
 
-int mt_kernel_image_certs(struct modtool_ctx *ctx, const char *path, mt_image_cert_fn fn,
-			  void *data)
+int mt_kernel_image_open(struct modtool_ctx *ctx, const char *path, struct mt_kernel_image *img)
 {
 	const uint8_t *image;
 	size_t size;
 	int err;
 
+	*img = (struct mt_kernel_image){ .name = path };
 	err = map_image(ctx, path, &image, &size);
 	if (err < 0)
 		return err;
@@ -268,7 +330,26 @@ int mt_kernel_image_certs(struct modtool_ctx *ctx, const char *path, mt_image_ce
 		mt_err(ctx, "%s: not a kernel image (empty)\n", path);
 		return -ENOEXEC;
 	}
-	err = mt_kernel_image_certs_mem(ctx, path, image, size, fn, data);
-	munmap((void *)image, size);
+	err = mt_kernel_image_open_mem(ctx, path, image, size, img);
+	if (err < 0) {
+		munmap((void *)image, size);
+		return err;
+	}
+	img->map = image;
+	img->map_size = size;
+	return 0;
+}
+
+int mt_kernel_image_certs(struct modtool_ctx *ctx, const char *path, mt_image_cert_fn fn,
+			  void *data)
+{
+	struct mt_kernel_image img;
+	int err;
+
+	err = mt_kernel_image_open(ctx, path, &img);
+	if (err < 0)
+		return err;
+	err = mt_kernel_image_walk_certs(ctx, &img, fn, data);
+	mt_kernel_image_close(&img);
 	return err;
 }

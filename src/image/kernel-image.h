@@ -10,7 +10,37 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
+#include "module/file.h"
+
 struct modtool_ctx;
+
+/*
+ * A kernel image opened once for several readers (certificates, exports):
+ * @vmlinux is the ELF, the file itself or its bzImage payload unpacked.
+ */
+struct mt_kernel_image {
+	const char *name;		/* for messages: borrowed */
+	const uint8_t *vmlinux;
+	size_t vmlinux_size;
+	char version[160];		/* a bzImage header's kernel_version, "" none */
+	bool from_bzimage;
+	/* owned: */
+	const uint8_t *map;
+	size_t map_size;
+	struct mt_decompressed unpacked;
+};
+
+/*
+ * Open the kernel image @path (or @image in memory, not copied: it must
+ * outlive @img): 0, or the errors of mt_kernel_image_certs() but -ENODATA,
+ * logged once.  Close with mt_kernel_image_close() after success.
+ */
+int mt_kernel_image_open(struct modtool_ctx *ctx, const char *path, struct mt_kernel_image *img);
+int mt_kernel_image_open_mem(struct modtool_ctx *ctx, const char *name, const uint8_t *image,
+			     size_t size, struct mt_kernel_image *img);
+void mt_kernel_image_close(struct mt_kernel_image *img);
 
 /* Called for each X.509 certificate (DER, one whole certificate) built into the image; a non-zero return stops the walk and is returned. */
 typedef int (*mt_image_cert_fn)(void *data, const uint8_t *der, size_t len);
@@ -25,6 +55,10 @@ typedef int (*mt_image_cert_fn)(void *data, const uint8_t *der, size_t len);
  * Also -ENOTSUP: a payload format known but not readable here (lzo; a library left out of the build).
  */
 int mt_kernel_image_certs(struct modtool_ctx *ctx, const char *path, mt_image_cert_fn fn, void *data);
+
+/* The certificates of an opened image, as mt_kernel_image_certs() gives them. */
+int mt_kernel_image_walk_certs(struct modtool_ctx *ctx, const struct mt_kernel_image *img,
+			       mt_image_cert_fn fn, void *data);
 
 /*
  * The same on an image already in memory (@name only names it in messages):

@@ -10,6 +10,7 @@
 #ifndef MODTOOL_INDEX_H
 #define MODTOOL_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,5 +69,7 @@ int mt_index_foreach(const struct mt_index *idx, mt_index_visit_fn fn, void *dat
 
 /* The context's index @id if the tree has it, else NULL (a broken one is logged). */
 struct mt_index *mt_ctx_index(struct modtool_ctx *ctx, enum mt_index_id id);
+/* Has an index the context holds open been replaced or changed on disk since? */
+bool mt_ctx_indexes_changed(const struct modtool_ctx *ctx);
 
 #endif

@@ -14,11 +14,21 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/audit-hook.h"
 #include "base/internal.h"
 #include "index/index.h"
+#include "module/elf-strip.h"
 #include "module/file.h"
 #include "module/module.h"
 #include "kernel/sysfs.h"
+
+/*
+ * libc's wrappers of two module syscalls, which no header declares.  Called
+ * rather than syscall(): LD_PRELOAD fakes of the kernel (kmod's testsuite)
+ * interpose these names, and only finit_module through syscall().
+ */
+int init_module(const void *image, unsigned long len, const char *params);
+int delete_module(const char *name, unsigned int flags);
 
 /* The kernel's finit_module() flags (<linux/module.h>; the last from 6.4). */
 #define KERNEL_IGNORE_MODVERSIONS 1
@@ -44,23 +54,6 @@ MT_EXPORT int modtool_ctx_set_sysroot(struct modtool_ctx *ctx, const char *sysro
 	free(ctx->sysroot);
 	ctx->sysroot = copy;
 	return 0;
-}
-
-/* Open /sys/module/@name (normalized) as a directory. */
-static int open_module_dir(struct modtool_ctx *ctx, const char *name)
-{
-	char norm[NAME_MAX + 1], path[PATH_MAX];
-	int err = mt_modname_normalize(name, norm, sizeof(norm));
-
-	/* a name is one path component: "../x" must not reach outside */
-	if (err == 0 && (strchr(norm, '/') || mt_streq(norm, ".") || mt_streq(norm, "..") || !*norm))
-		err = -ENOENT;
-	if (err == 0)
-		err = mt_sys_path(ctx, path, sizeof(path), "/sys/module/%s", norm);
-	if (err < 0)
-		return err;
-	err = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return err < 0 ? -errno : err;
 }
 
 /* ---- inserting -------------------------------------------------------- */
@@ -92,22 +85,15 @@ static bool kernel_decompresses(struct modtool_ctx *ctx, enum mt_compression c)
 static int finit_from_memory(struct mt_file *file, const char *params, int kflags)
 {
 	char path[64];
-	size_t done = 0;
-	int wfd, fd, err = 0;
+	int wfd, fd, err;
 
 	wfd = memfd_create("module", MFD_CLOEXEC);
 	if (wfd < 0)
 		return -errno;
-	while (done < file->size && err == 0) {
-		ssize_t n = write(wfd, file->data + done, file->size - done);
-
-		if (n < 0 && errno != EINTR)
-			err = -errno;
-		else if (n > 0)
-			done += n;
-	}
+	err = mt_write_full(wfd, file->data, file->size);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", wfd);
-	fd = err ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	/* openat: a fake root that redirects open() must not move our own fd */
+	fd = err ? -1 : openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 	if (!err && fd < 0)
 		err = -errno;
 	close(wfd);
@@ -119,15 +105,37 @@ static int finit_from_memory(struct mt_file *file, const char *params, int kflag
 	return err;
 }
 
+/*
+ * A forced load where the kernel has no finit_module() (before 3.8): what
+ * the flags would have the kernel ignore is stripped from a copy instead.
+ */
+static int init_stripped(struct mt_file *file, const char *params, int kflags)
+{
+	uint8_t *copy = malloc(file->size);
+	int err;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, file->data, file->size);
+	err = mt_elf_strip_for_force(copy, file->size, kflags & KERNEL_IGNORE_MODVERSIONS,
+				     kflags & KERNEL_IGNORE_VERMAGIC);
+	if (!err && init_module(copy, file->size, params) < 0)
+		err = -errno;
+	free(copy);
+	return err;
+}
+
 static int insert_image(struct mt_file *file, const char *params, int kflags)
 {
 	int err = mt_file_load(file);
 
 	if (err < 0)
 		return err;
-	if (kflags)
-		return finit_from_memory(file, params, kflags);
-	if (syscall(SYS_init_module, file->data, file->size, params) < 0)
+	if (kflags) {
+		err = finit_from_memory(file, params, kflags);
+		return err == -ENOSYS ? init_stripped(file, params, kflags) : err;
+	}
+	if (init_module(file->data, file->size, params) < 0)
 		return -errno;
 	return 0;
 }
@@ -177,6 +185,19 @@ static int insert_file(struct modtool_ctx *ctx, struct mt_file *file, const char
 	return -errno;
 }
 
+/* The audit trail hears of every insert the kernel was asked for, and how it went. */
+static void audit_insert(struct modtool_ctx *ctx, struct modtool_module *mod, const char *params,
+			 bool forced, int err)
+{
+	struct mt_audit_record rec = {
+		.kind = err < 0 ? MT_AUDIT_LOAD_FAILED : MT_AUDIT_LOAD,
+		.module = modtool_module_get_name(mod), .path = modtool_module_get_path(mod),
+		.params = params ? params : "", .err = err, .forced = forced,
+	};
+
+	mt_audit(ctx, &rec);
+}
+
 MT_EXPORT int modtool_module_insert(struct modtool_module *mod, const char *params,
 				    unsigned int flags)
 {
@@ -209,12 +230,23 @@ MT_EXPORT int modtool_module_insert(struct modtool_module *mod, const char *para
 		return err;
 	err = insert_file(ctx, file, params ? params : "", kflags);
 	mt_file_free(file);
+	audit_insert(ctx, mod, params, kflags != 0, err);
 	if (err < 0)
 		mt_info(ctx, "could not insert '%s': %s\n", path, strerror(-err));
 	return err;
 }
 
 /* ---- removing --------------------------------------------------------- */
+
+static void audit_remove(struct modtool_ctx *ctx, const char *name, bool forced, int err)
+{
+	struct mt_audit_record rec = {
+		.kind = err < 0 ? MT_AUDIT_REMOVE_FAILED : MT_AUDIT_REMOVE,
+		.module = name, .params = "", .err = err, .forced = forced,
+	};
+
+	mt_audit(ctx, &rec);
+}
 
 MT_EXPORT int modtool_module_remove(struct modtool_ctx *ctx, const char *name,
 				    unsigned int flags)
@@ -231,12 +263,11 @@ MT_EXPORT int modtool_module_remove(struct modtool_ctx *ctx, const char *name,
 		oflags |= O_NONBLOCK;
 	if (flags & MODTOOL_REMOVE_FORCE)
 		oflags |= O_TRUNC;
-	if (syscall(SYS_delete_module, norm, oflags) < 0) {
-		err = -errno;
+	err = delete_module(norm, oflags) < 0 ? -errno : 0;
+	audit_remove(ctx, norm, flags & MODTOOL_REMOVE_FORCE, err);
+	if (err < 0)
 		mt_info(ctx, "could not remove '%s': %s\n", norm, strerror(-err));
-		return err;
-	}
-	return 0;
+	return err;
 }
 
 /* ---- state ------------------------------------------------------------ */
@@ -292,7 +323,7 @@ MT_EXPORT int modtool_module_get_state(struct modtool_ctx *ctx, const char *name
 		return err;
 	if (in_builtin_index(ctx, norm))
 		return MODTOOL_STATE_BUILTIN;
-	dfd = open_module_dir(ctx, norm);
+	dfd = mt_open_module_dir(ctx, norm);
 	if (dfd < 0)
 		return dfd == -ENOENT ? MODTOOL_STATE_NOT_LOADED : dfd;
 	err = mt_read_attr(dfd, "initstate", buf, sizeof(buf));
@@ -316,15 +347,11 @@ MT_EXPORT int modtool_module_get_state(struct modtool_ctx *ctx, const char *name
 MT_EXPORT int modtool_module_get_refcount(struct modtool_ctx *ctx, const char *name)
 {
 	long value;
-	int dfd, err;
+	int err;
 
 	if (!ctx || !name)
 		return -EINVAL;
-	dfd = open_module_dir(ctx, name);
-	if (dfd < 0)
-		return dfd;
-	err = mt_read_attr_long(dfd, "refcnt", &value);
-	close(dfd);
+	err = mt_read_module_attr_long(ctx, name, "refcnt", &value);
 	if (err < 0)
 		return err;
 	if (value < 0 || value > INT_MAX)
@@ -401,48 +428,6 @@ static int parse_proc_line(char *line, struct loaded_entry *e)
 	return 0;
 }
 
-/* The names in /sys/module/NAME/holders, comma-separated, in directory order. */
-static int read_holders(int dfd, char **out)
-{
-	size_t len = 0;
-	struct dirent *d;
-	char *s = NULL;
-	DIR *dir;
-	int fd = openat(dfd, "holders", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	dir = fdopendir(fd);
-	if (!dir) {
-		close(fd);
-		return -errno;
-	}
-	s = strdup("");
-	while (s && (d = readdir(dir))) {
-		size_t n = strlen(d->d_name);
-		char *p;
-
-		if (d->d_name[0] == '.')
-			continue;
-		p = realloc(s, len + n + 2);
-		if (!p) {
-			free(s);
-			s = NULL;
-			break;
-		}
-		s = p;
-		if (len)
-			s[len++] = ',';
-		memcpy(s + len, d->d_name, n + 1);
-		len += n;
-	}
-	closedir(dir);
-	if (!s)
-		return -ENOMEM;
-	*out = s;
-	return 0;
-}
-
 /*
  * Take refcount, size and holders from /sys/module/NAME as kmod's lsmod
  * does.  -ENOENT: the module went away since /proc/modules was read.
@@ -453,7 +438,7 @@ static int refresh_from_sysfs(struct modtool_ctx *ctx, struct loaded_entry *e)
 	long value;
 	int dfd, err;
 
-	dfd = open_module_dir(ctx, e->name);
+	dfd = mt_open_module_dir(ctx, e->name);
 	if (dfd < 0)
 		return dfd;
 	err = mt_read_attr(dfd, "initstate", buf, sizeof(buf));
@@ -462,7 +447,7 @@ static int refresh_from_sysfs(struct modtool_ctx *ctx, struct loaded_entry *e)
 		e->refcount = (int)value;
 	if (err >= 0 && mt_read_attr_long(dfd, "coresize", &value) == 0 && value >= 0)
 		e->size = (unsigned long)value;
-	if (err >= 0 && read_holders(dfd, &holders) == 0) {
+	if (err >= 0 && mt_read_holders(dfd, &holders) == 0) {
 		free(e->holders);
 		e->holders = holders;
 	}

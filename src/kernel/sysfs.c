@@ -4,7 +4,9 @@
  * context's sysroot, which tests point at a fake tree): small attributes
  * and /proc/modules whole.
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -50,7 +52,9 @@ int mt_read_attr(int dfd, const char *name, char *buf, size_t size)
 	return (int)done;
 }
 
-int mt_read_attr_long(int dfd, const char *name, long *value)
+/* The one number of a small attribute file: signed in base 10, else unsigned in @base. */
+static int read_attr_number(int dfd, const char *name, int base, long *value,
+			    unsigned long *uvalue)
 {
 	char buf[32], *end;
 	int err = mt_read_attr(dfd, name, buf, sizeof(buf));
@@ -58,10 +62,35 @@ int mt_read_attr_long(int dfd, const char *name, long *value)
 	if (err < 0)
 		return err;
 	errno = 0;
-	*value = strtol(buf, &end, 10);
+	if (value)
+		*value = strtol(buf, &end, 10);
+	else
+		*uvalue = strtoul(buf, &end, base);
 	if (end == buf || errno || (*end && *end != '\n'))
 		return -EINVAL;
 	return 0;
+}
+
+int mt_read_attr_long(int dfd, const char *name, long *value)
+{
+	return read_attr_number(dfd, name, 10, value, NULL);
+}
+
+int mt_read_attr_ulong(int dfd, const char *name, int base, unsigned long *value)
+{
+	return read_attr_number(dfd, name, base, NULL, value);
+}
+
+int mt_read_module_attr_long(struct modtool_ctx *ctx, const char *module, const char *name,
+			     long *value)
+{
+	int dfd = mt_open_module_dir(ctx, module), err;
+
+	if (dfd < 0)
+		return dfd;
+	err = mt_read_attr_long(dfd, name, value);
+	close(dfd);
+	return err;
 }
 
 int mt_read_whole(const struct modtool_ctx *ctx, const char *file, size_t max, char **textp,
@@ -115,4 +144,61 @@ int mt_read_whole(const struct modtool_ctx *ctx, const char *file, size_t max, c
 int mt_read_proc_modules(struct modtool_ctx *ctx, char **text, size_t *len)
 {
 	return mt_read_whole(ctx, "/proc/modules", PROC_MODULES_MAX, text, len);
+}
+
+int mt_open_module_dir(struct modtool_ctx *ctx, const char *name)
+{
+	char norm[NAME_MAX + 1], path[PATH_MAX];
+	int err = mt_modname_normalize(name, norm, sizeof(norm));
+
+	/* a name is one path component: "../x" must not reach outside */
+	if (err == 0 && (strchr(norm, '/') || mt_streq(norm, ".") || mt_streq(norm, "..") || !*norm))
+		err = -ENOENT;
+	if (err == 0)
+		err = mt_sys_path(ctx, path, sizeof(path), "/sys/module/%s", norm);
+	if (err < 0)
+		return err;
+	err = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return err < 0 ? -errno : err;
+}
+
+int mt_read_holders(int dfd, char **out)
+{
+	size_t len = 0;
+	struct dirent *d;
+	char *s = NULL;
+	DIR *dir;
+	int fd = openat(dfd, "holders", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
+		return -errno;
+	}
+	s = strdup("");
+	while (s && (d = readdir(dir))) {
+		size_t n = strlen(d->d_name);
+		char *p;
+
+		if (d->d_name[0] == '.')
+			continue;
+		p = realloc(s, len + n + 2);
+		if (!p) {
+			free(s);
+			s = NULL;
+			break;
+		}
+		s = p;
+		if (len)
+			s[len++] = ',';
+		memcpy(s + len, d->d_name, n + 1);
+		len += n;
+	}
+	closedir(dir);
+	if (!s)
+		return -ENOMEM;
+	*out = s;
+	return 0;
 }

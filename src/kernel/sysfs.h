@@ -14,6 +14,11 @@ int mt_sys_path(const struct modtool_ctx *ctx, char *buf, size_t size, const cha
 int mt_read_attr(int dfd, const char *name, char *buf, size_t size);
 /* The same, a decimal number on one line. */
 int mt_read_attr_long(int dfd, const char *name, long *value);
+/* An unsigned number in @base (16 takes a "0x"). */
+int mt_read_attr_ulong(int dfd, const char *name, int base, unsigned long *value);
+/* Attribute @name of /sys/module/@module, a decimal number: 0, or -errno (-ENOENT: none). */
+int mt_read_module_attr_long(struct modtool_ctx *ctx, const char *module, const char *name,
+			     long *value);
 /*
  * All of the file @file (a path under the sysroot, "/proc/keys"), read
  * until its end, NUL-terminated, malloc()ed; -EFBIG past @max bytes.
@@ -23,4 +28,8 @@ int mt_read_whole(const struct modtool_ctx *ctx, const char *file, size_t max, c
 /* All of /proc/modules, NUL-terminated, malloc()ed: it changes between reads of parts. */
 int mt_read_proc_modules(struct modtool_ctx *ctx, char **text, size_t *len);
 
+/* Open /sys/module/@name ('-' read as '_') as a directory: the descriptor or -errno. */
+int mt_open_module_dir(struct modtool_ctx *ctx, const char *name);
+/* The names in the module directory @dfd's holders/, comma-separated, in directory order. */
+int mt_read_holders(int dfd, char **out);
 #endif

@@ -110,6 +110,11 @@ MT_EXPORT const char *modtool_info_get_value(const struct modtool_info *info, si
 	return info && i < info->count ? info->entries[i].value : NULL;
 }
 
+size_t mt_info_own_count(const struct modtool_info *info)
+{
+	return info ? info->count - info->extra_count : 0;
+}
+
 MT_EXPORT void modtool_info_free(struct modtool_info *info)
 {
 	if (!info)

@@ -17,5 +17,7 @@ struct modtool_info;
 int mt_info_new(const char *data, size_t size, struct modtool_info **info);
 /* Append one more key whose value is copied (signature fields). */
 int mt_info_append(struct modtool_info *info, const char *key, const char *value);
+/* How many entries came from the module (the first ones): the rest were appended. */
+size_t mt_info_own_count(const struct modtool_info *info);
 
 #endif

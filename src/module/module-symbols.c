@@ -460,6 +460,49 @@ int mt_msym_foreach_undefined(const struct mt_msym *ms, mt_msym_fn fn, void *dat
 	return err ? err : w.n_undefined;
 }
 
+/* ---- every symbol ------------------------------------------------------- */
+
+int mt_msym_foreach_symbol(const struct mt_msym *ms, mt_msym_symbol_fn fn, void *data)
+{
+	const uint8_t *e = ms->sec[MT_MSYM_SYMTAB].data;
+	uint64_t n = symbol_count(ms);
+	size_t entsize = sym_entsize(ms);
+	struct symbol_view v;
+	int err;
+
+	if (!ms->sec[MT_MSYM_SYMTAB].index)
+		return -ENOENT;
+	for (uint64_t i = 1; i < n; i++) {
+		struct mt_msym_symbol sym;
+
+		if (!read_symbol(ms, e + i * entsize, &v) || !v.name[0])
+			continue;
+		sym = (struct mt_msym_symbol){ v.name, v.value, v.shndx, v.bind };
+		err = fn(data, &sym);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+const uint8_t *mt_msym_symbol_data(const struct mt_msym *ms, const struct mt_msym_symbol *sym,
+				   size_t len, const char **section)
+{
+	struct mt_elf_section s;
+	const char *why;
+
+	if (sym->shndx == SHN_UNDEF || sym->shndx >= SHN_LORESERVE ||
+	    mt_elf_section(ms->elf, sym->shndx, &s, &why) < 0)
+		return NULL;
+	if (section)
+		*section = s.name;
+	if (!s.data || !mt_in_bounds(sym->value, len, s.size))
+		return NULL;
+	if (ms->load && ms->load(ms->load_data, &s) != 0)
+		return NULL;
+	return s.data + sym->value;
+}
+
 /* ---- the public lists --------------------------------------------------- */
 
 struct modtool_symbols {

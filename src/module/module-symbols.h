@@ -147,4 +147,22 @@ int mt_msym_versions_new(const struct mt_msym *ms, struct mt_msym_versions **v);
 uint64_t mt_msym_versions_crc(const struct mt_msym_versions *v, const char *name, size_t len);
 void mt_msym_versions_free(struct mt_msym_versions *v);
 
+/* One .symtab symbol as it is (check/ reads exports, namespaces, init and exit from them). */
+struct mt_msym_symbol {
+	const char *name;	/* NUL-terminated, never empty */
+	uint64_t value;
+	uint32_t shndx;
+	uint8_t bind;
+};
+typedef int (*mt_msym_symbol_fn)(void *data, const struct mt_msym_symbol *sym);
+/* Every named symbol of .symtab in order: 0, -ENOENT without .symtab, or @fn's non-zero return. */
+int mt_msym_foreach_symbol(const struct mt_msym *ms, mt_msym_symbol_fn fn, void *data);
+/*
+ * The @len bytes at a defined symbol (its section's data from its value) and
+ * that section's name in *@section (may be NULL): NULL when the symbol is
+ * undefined or absolute or the bytes lie outside its section.
+ */
+const uint8_t *mt_msym_symbol_data(const struct mt_msym *ms, const struct mt_msym_symbol *sym,
+				   size_t len, const char **section);
+
 #endif

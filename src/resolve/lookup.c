@@ -74,6 +74,21 @@ nomem:
 	return -ENOMEM;
 }
 
+MT_EXPORT int modtool_list_new(struct modtool_ctx *ctx, struct modtool_list **list)
+{
+	if (!ctx || !list)
+		return -EINVAL;
+	return mt_list_new(ctx, list);
+}
+
+MT_EXPORT int modtool_list_append(struct modtool_list *list, struct modtool_module *mod,
+				  const char *alias)
+{
+	if (!list || !mod)
+		return -EINVAL;
+	return mt_list_add(list, modtool_module_ref(mod), alias, -1);
+}
+
 MT_EXPORT size_t modtool_list_count(const struct modtool_list *list)
 {
 	return list ? list->count : 0;
@@ -201,6 +216,14 @@ int mt_module_by_name(struct modtool_ctx *ctx, const char *name, struct modtool_
 	if (r < 0)
 		return r;
 	return mt_module_new(ctx, name, r ? path : NULL, !r && mt_is_builtin(ctx, name), mod);
+}
+
+MT_EXPORT int modtool_module_new_from_name(struct modtool_ctx *ctx, const char *name,
+					   struct modtool_module **mod)
+{
+	if (!ctx || !name || !mod)
+		return -EINVAL;
+	return mt_module_by_name(ctx, name, mod);
 }
 
 /* A module known by @name: its file from modules.dep, else maybe built in. */
@@ -400,12 +423,19 @@ static int dump_value(void *data, const char *key, const struct mt_index_value *
 MT_EXPORT int modtool_index_foreach(struct modtool_ctx *ctx, enum modtool_index_kind kind,
 				    modtool_index_fn fn, void *data)
 {
+	static const enum mt_index_id ids[] = {
+		[MODTOOL_INDEX_ALIASES] = MT_INDEX_ALIAS,
+		[MODTOOL_INDEX_SYMBOLS] = MT_INDEX_SYMBOLS,
+		[MODTOOL_INDEX_DEP] = MT_INDEX_DEP,
+		[MODTOOL_INDEX_BUILTIN] = MT_INDEX_BUILTIN,
+		[MODTOOL_INDEX_BUILTIN_ALIASES] = MT_INDEX_BUILTIN_ALIAS,
+	};
 	struct dump d = { fn, data };
 	struct mt_index *idx;
 
-	if (!ctx || !fn || (kind != MODTOOL_INDEX_ALIASES && kind != MODTOOL_INDEX_SYMBOLS))
+	if (!ctx || !fn || (unsigned int)kind >= sizeof(ids) / sizeof(ids[0]))
 		return -EINVAL;
-	idx = mt_ctx_index(ctx, kind == MODTOOL_INDEX_ALIASES ? MT_INDEX_ALIAS : MT_INDEX_SYMBOLS);
+	idx = mt_ctx_index(ctx, ids[kind]);
 	if (!idx)
 		return 0;
 	return mt_index_foreach(idx, dump_value, &d);

@@ -12,7 +12,7 @@
 #include "base/internal.h"
 #include "module/module.h"
 
-#define PROBE_ALL_FLAGS (MODTOOL_PROBE_NO_COMMANDS * 2u - 1)
+#define PROBE_ALL_FLAGS (MODTOOL_PROBE_SKIP_BLACKLISTED * 2u - 1)
 /* Softdeps may name each other in a loop: removals recurse no deeper than this. */
 #define REMOVE_MAX_DEPTH 4096
 
@@ -130,9 +130,12 @@ static int run_command(const struct probe *p, int kind, const char *name, const 
 	cmd = substitute_options(command, opts);
 	if (!cmd)
 		return -ENOMEM;
-	err = tell(p, &(struct modtool_probe_event){ .kind = kind, .name = name,
-						     .command = cmd });
-	if (err == 0 && !dry)
+	err = p->fn ? p->fn(p->data, &(struct modtool_probe_event){ .kind = kind, .name = name,
+								    .command = cmd }) : 0;
+	/* the caller ran it itself (libkmod's run_install) */
+	if (err == MODTOOL_PROBE_HANDLED)
+		err = 0;
+	else if (err >= 0 && !dry)
 		err = run_shell(p, name, cmd);
 	free(cmd);
 	return err;
@@ -271,6 +274,9 @@ MT_EXPORT int modtool_plan_run(struct modtool_plan *plan, unsigned int flags, mo
 	for (size_t i = 0; i < modtool_plan_count(plan); i++) {
 		bool is_target = modtool_plan_get_reason(plan, i) == MODTOOL_STEP_TARGET;
 
+		if ((flags & MODTOOL_PROBE_SKIP_BLACKLISTED) &&
+		    modtool_plan_step_is_blacklisted(plan, i))
+			continue;
 		tell_blacklisted(&p, plan, i, target);
 		err = run_step(&p, plan, i);
 		if (err == -EEXIST && is_target && (flags & MODTOOL_PROBE_FIRST_TIME))

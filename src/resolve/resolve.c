@@ -180,7 +180,7 @@ MT_EXPORT int modtool_resolve_softdeps(struct modtool_ctx *ctx, const char *name
 	if (!ctx || !name || !pre || !post)
 		return -EINVAL;
 	*pre = *post = NULL;
-	err = mt_config_softdep(ctx->config, name, &e);
+	err = mt_config_first_list(ctx->config, MODTOOL_CONFIG_SOFTDEP, name, &e);
 	if (err < 0)
 		return err;
 	err = lookup_names(ctx, e ? e->deps : NULL, e ? e->npre : 0, pre);
@@ -193,6 +193,21 @@ MT_EXPORT int modtool_resolve_softdeps(struct modtool_ctx *ctx, const char *name
 	return err;
 }
 
+MT_EXPORT int modtool_resolve_weakdeps(struct modtool_ctx *ctx, const char *name,
+				       struct modtool_list **weak)
+{
+	const struct mt_config_entry *e;
+	int err;
+
+	if (!ctx || !name || !weak)
+		return -EINVAL;
+	*weak = NULL;
+	err = mt_config_first_list(ctx->config, MODTOOL_CONFIG_WEAKDEP, name, &e);
+	if (err < 0)
+		return err;
+	return lookup_names(ctx, e ? e->deps : NULL, e ? e->npre : 0, weak);
+}
+
 MT_EXPORT const char *modtool_resolve_command(struct modtool_ctx *ctx, const char *name,
 					      bool remove)
 {
@@ -203,6 +218,21 @@ MT_EXPORT const char *modtool_resolve_command(struct modtool_ctx *ctx, const cha
 	e = mt_config_first_match(ctx->config,
 				  remove ? MODTOOL_CONFIG_REMOVE : MODTOOL_CONFIG_INSTALL, name);
 	return e ? e->value : NULL;
+}
+
+MT_EXPORT int modtool_resolve_options(struct modtool_ctx *ctx, const char *name,
+				      const char *alias, char **options)
+{
+	size_t len;
+	int err;
+
+	if (!ctx || !name || !options)
+		return -EINVAL;
+	err = mt_config_options(ctx->config, name, alias, NULL, options);
+	/* without the space a plan puts before the command line's options */
+	if (err == 0 && *options && (len = strlen(*options)) && (*options)[len - 1] == ' ')
+		(*options)[len - 1] = '\0';
+	return err;
 }
 
 MT_EXPORT bool modtool_resolve_is_blacklisted(struct modtool_ctx *ctx, const char *name)
@@ -388,7 +418,8 @@ MT_EXPORT int modtool_plan_new(struct modtool_list *list, size_t i, const char *
 		return -ENOMEM;
 	}
 	/* the blacklist stops an alias; with -b a name too; never a dependency */
-	if (mt_config_is_blacklisted(plan->ctx->config, name) &&
+	if (!(flags & MODTOOL_PLAN_IGNORE_BLACKLIST) &&
+	    mt_config_is_blacklisted(plan->ctx->config, name) &&
 	    (alias || (flags & MODTOOL_PLAN_BLACKLIST))) {
 		plan->skipped = true;
 		*planp = plan;

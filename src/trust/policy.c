@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "base/audit-hook.h"
 #include "base/glob-match.h"
 #include "base/internal.h"
 #include "module/module.h"
@@ -164,6 +165,14 @@ static int policy_hook(struct modtool_ctx *ctx, struct modtool_module *mod, bool
 	if (!name)
 		return -ENOMEM;
 	err = mt_policy_check(ctx, p, name, modtool_module_get_path(mod), quiet_warn);
+	if (err == -ECANCELED) {
+		struct mt_audit_record rec = {
+			.kind = MT_AUDIT_REFUSED, .module = name,
+			.path = modtool_module_get_path(mod), .err = err, .reason = p->refusal,
+		};
+
+		mt_audit(ctx, &rec);
+	}
 	free(name);
 	return err;
 }
@@ -278,8 +287,8 @@ static void kmsg_note(int level, const char *text)
 }
 
 /* An enforce rule refuses (-ECANCELED), a warn rule says so and lets it be (0). */
-static int violated(struct modtool_ctx *ctx, const struct mt_rule *r, const char *name,
-		    const char *why, bool quiet_warn)
+static int violated(struct modtool_ctx *ctx, struct mt_policy *p, const struct mt_rule *r,
+		    const char *name, const char *why, bool quiet_warn)
 {
 	char text[1024];
 
@@ -294,6 +303,8 @@ static int violated(struct modtool_ctx *ctx, const struct mt_rule *r, const char
 			 name, r->where, r->text, why);
 	kmsg_note(r->enforce ? LOG_WARNING : LOG_NOTICE, text);
 	if (r->enforce) {
+		/* the audit record's reason: the rule and why, without the name */
+		snprintf(p->refusal, sizeof(p->refusal), "%s: %s (%s)", r->where, r->text, why);
 		mt_err(ctx, "%s", text);
 		return -ECANCELED;
 	}
@@ -363,26 +374,26 @@ static int check_signature(struct modtool_ctx *ctx, struct mt_policy *p, const s
 	if (err < 0) {
 		snprintf(why, sizeof(why), "cannot be evaluated: %s", err == -ENOKEY ?
 			 "no trusted certificate (see the \"certificates\" lines)" : strerror(-err));
-		return violated(ctx, r, name, why, quiet_warn);
+		return violated(ctx, p, r, name, why, quiet_warn);
 	}
 	if (modtool_verification_get_verdict(sc->v) != MODTOOL_VERDICT_VALID) {
 		snprintf(why, sizeof(why), "signature %s: %s",
 			 modtool_verdict_name(modtool_verification_get_verdict(sc->v)),
 			 modtool_verification_get_reason(sc->v));
-		return violated(ctx, r, name, why, quiet_warn);
+		return violated(ctx, p, r, name, why, quiet_warn);
 	}
 	if (r->kind == MT_RULE_SIGNER) {
 		signer = modtool_verification_get_signer(sc->v);
 		if (!signer || !matches_any(r->args, r->n_args, signer)) {
 			snprintf(why, sizeof(why), "signed by %s", signer ? signer : "an unnamed key");
-			return violated(ctx, r, name, why, quiet_warn);
+			return violated(ctx, p, r, name, why, quiet_warn);
 		}
 	}
 	return 0;
 }
 
 /* The allow rules of one mode: refused when there are some and none names @name. */
-static int check_allow(struct modtool_ctx *ctx, const struct mt_policy *p, bool enforce,
+static int check_allow(struct modtool_ctx *ctx, struct mt_policy *p, bool enforce,
 		       const char *name, bool quiet_warn)
 {
 	const struct mt_rule *first = NULL;
@@ -396,7 +407,7 @@ static int check_allow(struct modtool_ctx *ctx, const struct mt_policy *p, bool 
 			return 0;
 		first = first ? first : r;
 	}
-	return first ? violated(ctx, first, name, "not on the allow list", quiet_warn) : 0;
+	return first ? violated(ctx, p, first, name, "not on the allow list", quiet_warn) : 0;
 }
 
 int mt_policy_check(struct modtool_ctx *ctx, struct mt_policy *p, const char *name,
@@ -413,11 +424,11 @@ int mt_policy_check(struct modtool_ctx *ctx, struct mt_policy *p, const char *na
 
 		switch (r->kind) {
 		case MT_RULE_BROKEN:
-			refused = violated(ctx, r, norm, "the policy could not be read", quiet_warn);
+			refused = violated(ctx, p, r, norm, "the policy could not be read", quiet_warn);
 			break;
 		case MT_RULE_FORBID:
 			if (matches_any(r->args, r->n_args, norm))
-				refused = violated(ctx, r, norm, "forbidden", quiet_warn);
+				refused = violated(ctx, p, r, norm, "forbidden", quiet_warn);
 			break;
 		case MT_RULE_SIGNED:
 		case MT_RULE_SIGNER:

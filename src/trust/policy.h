@@ -36,6 +36,7 @@ struct mt_policy {
 	struct modtool_keyring *keyring;
 	int keyring_err;
 	bool keyring_tried;
+	char refusal[1024];	/* the last enforce rule that refused, and why (audit) */
 };
 
 /* Directories read when the caller names none, in order; later files of the same name win. */

@@ -37,16 +37,6 @@ static const char *const files[] = { "proc/modules", "proc/keys",
 	"sys/kernel/security/lockdown", "proc/sys/kernel/tainted",
 	"sys/module/module/parameters/sig_enforce" };
 
-/* The fake sysroot goes with the process. */
-static void remove_root(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	if (system(cmd) != 0)
-		return;
-}
-
 static void make_root(void)
 {
 	static const char *const dirs[] = { "proc", "proc/sys", "proc/sys/kernel", "sys",
@@ -54,14 +44,12 @@ static void make_root(void)
 		"sys/module/module/parameters" };
 	char path[256];
 
-	if (!mkdtemp(root))
-		abort();
+	fuzz_make_temp_root(root);
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		snprintf(path, sizeof(path), "%s/%s", root, dirs[i]);
 		if (mkdir(path, 0755) < 0)
 			abort();
 	}
-	atexit(remove_root);
 }
 
 static void each_line(const uint8_t *data, size_t size)

@@ -58,6 +58,26 @@ static void fuzz_log(void *userdata, int priority, const char *format, va_list a
 }
 
 /* One context for the whole run, logging every priority into fuzz_log. */
+static char *fuzz_root;
+
+static inline void fuzz_remove_root(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fuzz_root);
+	if (system(cmd) != 0)
+		return;
+}
+
+/* mkdtemp(@tmpl), removed when the process exits (a fake sysroot); abort() on failure. */
+static inline void fuzz_make_temp_root(char *tmpl)
+{
+	if (!mkdtemp(tmpl))
+		abort();
+	fuzz_root = tmpl;
+	atexit(fuzz_remove_root);
+}
+
 static inline struct modtool_ctx *fuzz_ctx(void)
 {
 	static struct modtool_ctx *ctx;

@@ -8,7 +8,8 @@
 # generated into the work directory, never committed.
 #
 # Usage: run-fuzzers.sh [SECONDS] [TARGET...]
-#   TARGETS: module index config signature kernel-image verify status policy (default: all)
+#   TARGETS: module index config signature kernel-image verify status policy uevent exports
+#            (default: all)
 #   FUZZ_WORK   work directory (default /tmp/modtool-fuzz): binaries in bin/,
 #               seeds in seeds/TARGET, the growing corpus in corpus/TARGET,
 #               crashes in crashes/TARGET, logs in logs/TARGET.log
@@ -22,7 +23,7 @@ export LC_ALL=C
 
 secs=${1:-60}
 shift || true
-targets=${*:-module index config signature kernel-image verify status policy}
+targets=${*:-module index config signature kernel-image verify status policy uevent exports}
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../../src" && pwd)
 work=${FUZZ_WORK:-/tmp/modtool-fuzz}
@@ -163,6 +164,11 @@ seeds_kernel-image() {
 	python3 "$here/make-kernel-image-seeds.py" "$work/seeds/kernel-image"
 }
 
+# small vmlinux files with export tables (PREL32 and absolute entries)
+seeds_exports() {
+	python3 "$here/make-exports-seeds.py" "$work/seeds/exports"
+}
+
 # [be16 length][certificate][module]: certificates of test keys (RSA, and
 # ECDSA P-384 as Debian's 6.12), PEM and DER, each with the first 2 KiB of
 # real modules signed by it, by another key, or not at all.
@@ -231,6 +237,12 @@ seeds_policy() {
 	mkdir -p "$work/seeds/policy"
 	cp "$here/regressions/policy/"* "$here/../malformed/policy/"* "$work/seeds/policy/" 2>/dev/null
 	return 0
+}
+
+# the committed crafted datagrams (tests/fuzz/regressions/uevent)
+seeds_uevent() {
+	mkdir -p "$work/seeds/uevent"
+	cp "$here/regressions/uevent/"* "$work/seeds/uevent/"
 }
 
 # From libFuzzer's last status line, "#N DONE cov: C ft: F corp: ... exec/s: E"

@@ -38,8 +38,8 @@ void tool_print_version(void)
 static char root[1024];	/* short enough for the paths below */
 
 /*
- * The module syscalls, faked: the library's calls to syscall() bind to this
- * definition, not libc's.  What the last load was handed is kept.
+ * The module syscalls, faked: the library's calls to syscall() (and to
+ * init_module() below) bind to these definitions, not libc's.  What the last load was handed is kept.
  */
 static struct {
 	long nr;		/* SYS_init_module or SYS_finit_module */
@@ -70,6 +70,13 @@ long syscall(long nr, ...)
 		return 0;
 	errno = ENOSYS;
 	return -1;
+}
+
+/* libc's init_module() wrapper, which the library calls: into the same fake */
+int init_module(const void *image, unsigned long len, const char *params);
+int init_module(const void *image, unsigned long len, const char *params)
+{
+	return (int)syscall(SYS_init_module, image, len, params);
 }
 
 /* Write @content to root/@rel, making the directories on the way. */

@@ -2,7 +2,7 @@
 /*
  * Carrying out plans and removals (probe.c) against a kernel faked here: the
  * test defines syscall(), which the library's kernel.c calls for
- * finit_module and delete_module, and keeps the loaded modules in a table
+ * finit_module, and libc's delete_module(), and keeps the loaded modules in a table
  * that it lays out as /proc/modules and /sys/module under the context's
  * sysroot.  The tree is small and made here: modules.dep written with the
  * index writer, empty module files, configuration from text.
@@ -193,10 +193,15 @@ long syscall(long nr, ...)
 	va_end(ap);
 	if (nr == SYS_finit_module)
 		return fake_finit((int)a[0], (const char *)a[1], a[2]);
-	if (nr == SYS_delete_module)
-		return fake_delete((const char *)a[0], a[1]);
 	errno = ENOSYS;
 	return -1;
+}
+
+/* libc's wrapper, which kernel.c calls (as kmod's testsuite traps it) */
+int delete_module(const char *name, unsigned int flags);
+int delete_module(const char *name, unsigned int flags)
+{
+	return (int)fake_delete(name, flags);
 }
 
 /* ---- the tree and the context ------------------------------------------------------ */

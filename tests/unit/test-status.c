@@ -21,14 +21,10 @@
 
 static char root[] = "/tmp/test-status.XXXXXX";
 
-/* @text into @rel under the fake root, directories made as needed. */
+/* @text into @rel under the fake root. */
 static void put(const char *rel, const char *text)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	assert_int_equal(run_status("mkdir -p \"$(dirname '%s')\"", path), 0);
-	write_file(path, text, strlen(text));
+	write_under(root, rel, text);
 }
 
 static int setup(void **state)

@@ -111,6 +111,17 @@ static void write_file(const char *path, const void *data, size_t size)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* @text into @root/@rel, directories made as needed (fake /proc and /sys trees). */
+__attribute__((unused))
+static void write_under(const char *root, const char *rel, const char *text)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(run_status("mkdir -p \"$(dirname '%s')\"", path), 0);
+	write_file(path, text, strlen(text));
+}
+
 /* All of @path in an exact-size heap buffer (so overreads are caught), its length in *@size. */
 __attribute__((unused))
 static uint8_t *read_file(const char *path, size_t *size)

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* SHA-256 as FIPS 180-4 specifies it: 64-byte blocks, 64 rounds. */
+#include "base/internal.h"
+#include "base/sha256.h"
+
+static const uint32_t round_constants[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2,
+};
+
+static inline uint32_t ror(uint32_t x, unsigned int n)
+{
+	return (x >> n) | (x << (32 - n));
+}
+
+static void compress(uint32_t state[8], const uint8_t block[64])
+{
+	uint32_t w[64], v[8];
+
+	for (int i = 0; i < 16; i++)
+		w[i] = (uint32_t)block[4 * i] << 24 | (uint32_t)block[4 * i + 1] << 16 |
+		       (uint32_t)block[4 * i + 2] << 8 | block[4 * i + 3];
+	for (int i = 16; i < 64; i++) {
+		uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
+		uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
+
+		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+	}
+	memcpy(v, state, sizeof(v));
+	for (int i = 0; i < 64; i++) {
+		uint32_t a = v[0], b = v[1], c = v[2], d = v[3], e = v[4], f = v[5], g = v[6], h = v[7];
+		uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
+			      round_constants[i] + w[i];
+		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+
+		v[7] = g;
+		v[6] = f;
+		v[5] = e;
+		v[4] = d + t1;
+		v[3] = c;
+		v[2] = b;
+		v[1] = a;
+		v[0] = t1 + t2;
+	}
+	for (int i = 0; i < 8; i++)
+		state[i] += v[i];
+}
+
+void mt_sha256_init(struct mt_sha256 *s)
+{
+	static const uint32_t initial[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+					     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+
+	memcpy(s->state, initial, sizeof(initial));
+	s->bytes = 0;
+	s->used = 0;
+}
+
+void mt_sha256_update(struct mt_sha256 *s, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	s->bytes += len;
+	while (len) {
+		size_t n = 64 - s->used < len ? 64 - s->used : len;
+
+		if (s->used == 0 && len >= 64) {
+			compress(s->state, p);
+			n = 64;
+		} else {
+			memcpy(s->block + s->used, p, n);
+			s->used += n;
+			if (s->used == 64) {
+				compress(s->state, s->block);
+				s->used = 0;
+			}
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+void mt_sha256_final(struct mt_sha256 *s, uint8_t digest[MT_SHA256_LEN])
+{
+	uint64_t bits = s->bytes * 8;
+	uint8_t pad[72] = { 0x80 };
+	size_t padlen = (s->used < 56 ? 56 : 120) - s->used;
+
+	for (int i = 0; i < 8; i++)
+		pad[padlen + i] = (uint8_t)(bits >> (56 - 8 * i));
+	mt_sha256_update(s, pad, padlen + 8);
+	for (int i = 0; i < 8; i++) {
+		digest[4 * i] = (uint8_t)(s->state[i] >> 24);
+		digest[4 * i + 1] = (uint8_t)(s->state[i] >> 16);
+		digest[4 * i + 2] = (uint8_t)(s->state[i] >> 8);
+		digest[4 * i + 3] = (uint8_t)s->state[i];
+	}
+}
+
+int mt_sha256_fd_hex(int fd, char hex[MT_SHA256_HEX_LEN])
+{
+	static const char digits[] = "0123456789abcdef";
+	uint8_t buf[65536], digest[MT_SHA256_LEN];
+	struct mt_sha256 s;
+	size_t got;
+	int err;
+
+	mt_sha256_init(&s);
+	do {
+		err = mt_read_full(fd, buf, sizeof(buf), &got);
+		if (err < 0)
+			return err;
+		mt_sha256_update(&s, buf, got);
+	} while (got == sizeof(buf));
+	mt_sha256_final(&s, digest);
+	for (int i = 0; i < MT_SHA256_LEN; i++) {
+		hex[2 * i] = digits[digest[i] >> 4];
+		hex[2 * i + 1] = digits[digest[i] & 15];
+	}
+	hex[2 * MT_SHA256_LEN] = '\0';
+	return 0;
+}
