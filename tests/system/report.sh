@@ -22,10 +22,12 @@ systemctl list-units --all --no-legend --plain --state=active | awk '{print $1}'
 	> "$out/active-units"
 systemctl --failed --no-legend --plain | awk '{print $1}' > "$out/failed-units"
 for unit in kmod-static-nodes systemd-modules-load systemd-udev-trigger systemd-udev-settle \
-	    systemd-udevd; do
+	    systemd-udevd multi-user; do
 	systemctl show -p ActiveState -p Result -p ExecMainStatus \
 		-p InactiveExitTimestampMonotonic -p ActiveEnterTimestampMonotonic \
 		"$unit.service" > "$out/unit-$unit"
+	[ $unit = multi-user ] && systemctl show -p ActiveEnterTimestampMonotonic multi-user.target \
+		> "$out/unit-$unit"
 done
 cp /run/tmpfiles.d/static-nodes.conf "$out/static-nodes.conf" 2>/dev/null
 for param in brd/parameters/rd_nr brd/parameters/rd_size snd_hda_intel/parameters/power_save; do
@@ -38,12 +40,13 @@ done > "$out/parameters"
 	dpkg-query -W -f='${Package} ${Version} ${Status}\n' kmod libkmod2 modtool-kmod \
 		libkmod2-modtool 2>/dev/null
 } > "$out/tools"
+# the libkmod.so.2 that udev (and every other process) has mapped
+grep -h 'libkmod\.so' /proc/[0-9]*/maps 2>/dev/null | awk '{print $6}' | sort -u > "$out/libkmod-mapped"
 # a load and a removal by the modprobe of this system
 {
 	/sbin/modprobe -v vfat && grep -q '^vfat ' /proc/modules && echo "modprobe vfat: loaded"
 	/sbin/modprobe -r -v vfat && ! grep -q '^vfat ' /proc/modules && echo "modprobe -r vfat: removed"
 } > "$out/modprobe" 2>&1
-systemd-analyze time > "$out/analyze-time" 2>&1
 systemd-analyze blame > "$out/analyze-blame" 2>&1
 journalctl -b -o short-monotonic --no-pager > "$out/journal" 2>&1
 journalctl -b -p warning -o cat --no-pager > "$out/journal-warnings" 2>&1
