@@ -29,6 +29,15 @@ for unit in kmod-static-nodes systemd-modules-load systemd-udev-trigger systemd-
 	[ $unit = multi-user ] && systemctl show -p ActiveEnterTimestampMonotonic multi-user.target \
 		> "$out/unit-$unit"
 done
+systemctl status --no-pager kmod-static-nodes.service systemd-modules-load.service \
+	systemd-udev-trigger.service systemd-udevd.service > "$out/status-module-units" 2>&1
+# each device and the driver udev's coldplug bound to it (its module's name)
+for dev in /sys/bus/pci/devices/* /sys/bus/usb/devices/* /sys/bus/virtio/devices/*; do
+	[ -e "$dev/driver" ] || continue
+	driver=$(readlink -f "$dev/driver")
+	module=$(readlink -f "$driver/module" 2>/dev/null)
+	echo "${dev#/sys/bus/} ${driver##*/} ${module:+module }${module##*/}"
+done > "$out/drivers"
 cp /run/tmpfiles.d/static-nodes.conf "$out/static-nodes.conf" 2>/dev/null
 for param in brd/parameters/rd_nr brd/parameters/rd_size snd_hda_intel/parameters/power_save; do
 	printf '%s %s\n' "$param" "$(cat "/sys/module/$param" 2>/dev/null || echo missing)"
