@@ -74,6 +74,14 @@ echo "enforce forbid vfat" > /etc/modtool/policy.d/10-vm.conf
 step /ours/modprobe vfat
 rm /etc/modtool/policy.d/10-vm.conf
 
+# the default mode: a user's load is not recorded, the kernel's request is
+echo "audit = kernel" > /etc/modtool/audit.conf
+step /ours/modprobe dummy
+mount -t vfat /dev/null /mnt 2> /dev/null
+step /ours/modprobe -r vfat
+step /ours/rmmod dummy
+echo "audit = all" > /etc/modtool/audit.conf
+
 # no journal: syslog
 kill $journal
 rm -f /run/systemd/journal/socket
