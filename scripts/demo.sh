@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Set everything up, build, show modinfo reading real Debian 12 kernel modules
 # (a plain signed .ko of 6.1 and an .ko.xz of 6.12) beside Debian's kmod, check
-# the 6.1 tree's signatures against its kernel's key, then boot Debian's 6.12
-# kernel in qemu: load, list and remove real modules, a load policy refusing
-# vfat (also the kernel's own request), and modtool status.
+# the 6.1 tree's signatures against its kernel's key, ask modtool check what
+# loading modules would do to that kernel, then boot Debian's 6.12
+# kernel in qemu: load, list and remove real modules while modtool monitor
+# records the kernel's events, a load policy refusing vfat (also the kernel's
+# own request), and modtool status.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
@@ -35,6 +37,9 @@ copy=$(mktemp --suffix=.ko)
 cp "$(find "$tree/lib/modules" -name e1000e.ko)" "$copy"
 printf '\001' | dd of="$copy" bs=1 seek=4096 conv=notrunc status=none
 "$modtool" verify -b "$tree" -k "$kver" "$copy" || echo "(exit $?: bad signature)"
+echo "== modtool check: would they load into that kernel, and what would they do to it? (offline)"
+"$modtool" check -b "$tree" -k "$kver" vfat
+"$modtool" check -b "$tree" -k "$kver" "$copy" || echo "(exit $?: would be refused)"
 rm -f "$copy"
 echo "== booting Debian's 6.12 kernel in qemu (software emulation: about 20 seconds)"
 "$top/tests/vm/run-vm.sh" --demo "$top" "$top/build"

@@ -13,6 +13,11 @@ show() {
 }
 
 echo "== Debian's $(uname -r) kernel under qemu, with our tools"
+echo "== modtool monitor in the background records each load and removal as the kernel announces it"
+echo "\$ modtool monitor > /tmp/events &"
+/ours/modtool monitor > /tmp/events 2>&1 &
+monitor=$!
+sleep 1
 show modprobe -v vfat
 show lsmod
 show modprobe -r -v vfat
@@ -21,6 +26,11 @@ echo "\$ ls /sys/class/net"
 ls /sys/class/net | tr '\n' ' '
 echo
 show rmmod dummy
+sleep 1
+kill -INT $monitor
+wait $monitor
+echo "\$ kill -INT \$monitor; cat /tmp/events     # (exit status $?)"
+cat /tmp/events
 show lsmod
 show modprobe no_such_module
 echo "== a load policy: vfat forbidden, also when the kernel asks for it (mount -t vfat)"
