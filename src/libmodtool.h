@@ -642,6 +642,10 @@ void modtool_json_key(struct modtool_json *json, const char *key);
 void modtool_json_string(struct modtool_json *json, const char *value);
 void modtool_json_int(struct modtool_json *json, long long value);
 void modtool_json_bool(struct modtool_json *json, bool value);
+/* A key and its value in one call: an object's member. */
+void modtool_json_member_string(struct modtool_json *json, const char *key, const char *value);
+void modtool_json_member_int(struct modtool_json *json, const char *key, long long value);
+void modtool_json_member_bool(struct modtool_json *json, const char *key, bool value);
 /* Finish with a newline, flush and free: 0 or the first write error. */
 int modtool_json_free(struct modtool_json *json);
 
@@ -907,6 +911,11 @@ int modtool_monitor_new(struct modtool_ctx *ctx, unsigned int flags,
 int modtool_monitor_new_from_fd(struct modtool_ctx *ctx, int fd, unsigned int flags,
 				struct modtool_monitor **mon);
 void modtool_monitor_free(struct modtool_monitor *mon);
+/*
+ * The socket's receive buffer, in bytes (the kernel doubles it for its
+ * bookkeeping; a uevent takes about a kilobyte): 0 or a negative errno.
+ */
+int modtool_monitor_set_buffer_size(struct modtool_monitor *mon, int bytes);
 /* The descriptor to poll for POLLIN. */
 int modtool_monitor_get_fd(const struct modtool_monitor *mon);
 /*
@@ -1028,6 +1037,13 @@ void modtool_check_free(struct modtool_check *chk);
 int modtool_check_set_kernel_image(struct modtool_check *chk, const char *path);
 /* The kernel's exports from a Module.symvers (its CRCs, GPL-only, namespaces). */
 int modtool_check_set_symvers(struct modtool_check *chk, const char *path);
+/*
+ * When neither an image nor a Module.symvers gave the exports: their names
+ * and which are GPL-only from a System.map (no CRCs, no namespaces: those
+ * are not checked then).  -ENODATA for a map without exports (Debian's
+ * placeholder; logged as a warning).
+ */
+int modtool_check_set_system_map(struct modtool_check *chk, const char *path);
 /* The kernel's .config (boot/config-VERSION): module signing, modversions, ... */
 int modtool_check_set_kernel_config(struct modtool_check *chk, const char *path);
 /* Trust these certificates too (files or directories, as modtool_keyring_add_path()). */
@@ -1094,6 +1110,13 @@ size_t modtool_check_result_finding_count(const struct modtool_check_result *res
  * the @symbol (firmware, module) it is about (NULL none), the @message and
  * what to do about it (@advice, NULL none).  Any output may be NULL.
  */
+/*
+ * Does the kernel get as far as finding @j of module @i?  Not when it
+ * refuses the module at an earlier stage: a vermagic refusal comes before
+ * the signature's taint, and a refused module is never removed.
+ */
+bool modtool_check_result_finding_reached(const struct modtool_check_result *res, size_t i,
+					  size_t j);
 int modtool_check_result_get_finding(const struct modtool_check_result *res, size_t i, size_t j,
 				     const char **code, int *severity, char *letter, int *error,
 				     const char **symbol, const char **message,

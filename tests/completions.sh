@@ -114,8 +114,8 @@ for t in $tools; do
 	[ -f "$f" ] || { fail "not installed: bash $t"; continue; }
 	bash -n "$f" || fail "bash -n $f"
 	cp "$f" "$bc/$t"
-	# (lsmod's and modtool's are self-contained)
-	[ "$t" = lsmod ] || [ "$t" = modtool ] && continue
+	# (lsmod's is self-contained)
+	[ "$t" = lsmod ] && continue
 	p=$(sed -n "s/^.* \\. '\\(\\/.*\\)' || return 1\$/\\1/p" "$f")
 	[ -n "$p" ] || { fail "bash $t: does not source the shared helpers"; continue; }
 	[ -z "$bash_common" ] || [ "$p" = "$bash_common" ] ||
@@ -257,6 +257,17 @@ bash_check "--help --version -V -f -h -p -s" insmod -
 bash_check "a.ko b.ko.zst sub" insmod ""
 bash_check "copybreak= debug=" insmod a.ko ""
 
+bash_check "check help monitor sign status verify version" modtool ""
+bash_check "--basedir" modtool check --based
+bash_check "6.1.0-test 6.12.0-test" modtool check -b "$R" -k ""
+bash_check "e1000e ext2 ext4" modtool check -b "$R" -k $V e
+bash_check "snd-hda-codec snd-hda-intel" modtool check --basedir = "$R" --set-version = $V snd-h
+bash_check "confidentiality integrity none" modtool check --lockdown ""
+bash_check "./a.ko ./b.ko.zst ./sub" modtool check ./
+bash_check "" modtool check --all ""
+bash_check "ext2 ext4" modtool check -b "$R" -k $V ext
+bash_check "--all-bits --help --json --sysroot -a -h" modtool status -
+
 bash_check "ext4 snd_hda_intel" rmmod ""
 bash_check "snd-hda-intel" rmmod -f snd-
 bash_check "--force" rmmod --f
@@ -268,8 +279,8 @@ bash_check "--json" depmod --j
 bash_check "--json" modprobe --j
 
 bash_check "monitor" modtool mon
-bash_check "help monitor sign status verify version" modtool ""
-bash_check "--exec --help --json --no-file-info" modtool monitor --
+bash_check "check help monitor sign status verify version" modtool ""
+bash_check "--buffer-size --exec --help --json --no-file-info --sysroot" modtool monitor --
 bash_check "--json" modtool monitor --j
 bash_check "--all-bits" modtool status --a
 bash_check "a.ko b.ko.zst notes.txt sub" modtool verify ""
@@ -328,8 +339,10 @@ if command -v fish >/dev/null; then
 	fish_check "e1000e ext2 ext4" "modinfo -b $R -k $V e"
 	fish_check "6.1.0-test 6.12.0-test" "depmod -b $R "
 	fish_check "" "lsmod "
-	fish_check "help monitor sign status verify version" "modtool "
-	fish_check "--exec --json --no-file-info" "modtool monitor --"
+	fish_check "e1000e ext2 ext4" "modtool check -b $R -k $V e"
+	fish_check "confidentiality integrity none" "modtool check --lockdown "
+	fish_check "check help monitor sign status verify version" "modtool "
+	fish_check "--buffer-size --exec --json --no-file-info --sysroot" "modtool monitor --"
 	fish_check "--json" "lsmod --j"
 	fish_check "--json" "modinfo --j"
 fi
@@ -381,7 +394,9 @@ if command -v zsh >/dev/null && zsh -f -c 'zmodload zsh/zpty' 2>/dev/null; then
 	zsh_check "a.ko b.ko.zst sub" "insmod "
 	zsh_check "copybreak debug" "insmod a.ko "
 	zsh_check "a.ko b.ko.zst sub" "depmod -b $R $V "
-	zsh_check "help monitor sign status verify version" "modtool "
+	zsh_check "e1000e ext2 ext4" "modtool check -b $R -k $V e"
+	zsh_check "confidentiality integrity none" "modtool check --lockdown="
+	zsh_check "check help monitor sign status verify version" "modtool "
 	zsh_check "--json" "lsmod --j"
 	zsh_check "--json" "modinfo --j"
 fi

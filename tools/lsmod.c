@@ -33,18 +33,19 @@ static int print_loaded(struct modtool_ctx *ctx, FILE *out)
 }
 
 /* "a,b" as ["a","b"]. */
-static void json_holders(struct modtool_json *j, const char *holders)
+static int json_holders(struct modtool_json *j, const char *holders)
 {
-	modtool_json_begin_array(j);
-	while (*holders) {
-		size_t n = strcspn(holders, ",");
-		char *name = strndup(holders, n);
+	char *copy = strdup(holders), *save = NULL;
 
-		modtool_json_string(j, name ? name : "");
-		free(name);
-		holders += n + (holders[n] == ',');
-	}
+	if (!copy)
+		return -ENOMEM;
+	modtool_json_key(j, "holders");
+	modtool_json_begin_array(j);
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save))
+		modtool_json_string(j, name);
 	modtool_json_end_array(j);
+	free(copy);
+	return 0;
 }
 
 /* The same list as JSON: [{"name", "size", "refcount", "holders"}...]. */
@@ -52,36 +53,33 @@ static int print_loaded_json(struct modtool_ctx *ctx)
 {
 	struct modtool_loaded *list;
 	struct modtool_json *j;
-	int err = modtool_loaded_list(ctx, &list);
+	int err = modtool_loaded_list(ctx, &list), wr;
 
 	if (err < 0) {
 		fprintf(stderr, "Error: could not get list of modules: %s\n", strerror(-err));
 		return err;
 	}
+	err = 0;
 	j = modtool_json_new(STDOUT_FILENO);
 	if (!j) {
 		modtool_loaded_free(list);
 		return -ENOMEM;
 	}
 	modtool_json_begin_array(j);
-	for (size_t i = 0; i < modtool_loaded_count(list); i++) {
+	for (size_t i = 0; i < modtool_loaded_count(list) && !err; i++) {
 		modtool_json_begin_object(j);
-		modtool_json_key(j, "name");
-		modtool_json_string(j, modtool_loaded_get_name(list, i));
-		modtool_json_key(j, "size");
-		modtool_json_int(j, (long long)modtool_loaded_get_size(list, i));
-		modtool_json_key(j, "refcount");
-		modtool_json_int(j, modtool_loaded_get_refcount(list, i));
-		modtool_json_key(j, "holders");
-		json_holders(j, modtool_loaded_get_holders(list, i));
+		modtool_json_member_string(j, "name", modtool_loaded_get_name(list, i));
+		modtool_json_member_int(j, "size", (long long)modtool_loaded_get_size(list, i));
+		modtool_json_member_int(j, "refcount", modtool_loaded_get_refcount(list, i));
+		err = json_holders(j, modtool_loaded_get_holders(list, i));
 		modtool_json_end_object(j);
 	}
 	modtool_json_end_array(j);
 	modtool_loaded_free(list);
-	err = modtool_json_free(j);
-	if (err < 0)
-		fprintf(stderr, "Error: could not write the list: %s\n", strerror(-err));
-	return err;
+	wr = modtool_json_free(j);
+	if (err < 0 || wr < 0)
+		fprintf(stderr, "Error: could not write the list: %s\n", strerror(err < 0 ? -err : -wr));
+	return err < 0 ? err : wr;
 }
 
 static void usage(FILE *out)

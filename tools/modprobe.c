@@ -669,6 +669,10 @@ int main(int argc, char *argv[])
 		ERR("missing parameters. See -h.\n");
 		return EXIT_FAILURE;
 	}
+	if (o.json && !o.show_depends && !o.showconfig) {
+		ERR("--json goes with -D or -c: nothing else prints JSON\n");
+		return EXIT_FAILURE;
+	}
 	if (make_ctx() < 0)
 		return EXIT_FAILURE;
 	err = run(nargv + optind, argc - optind);

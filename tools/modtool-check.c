@@ -114,7 +114,15 @@ static int parse_options(int argc, char *argv[], struct check_opts *o)
 				return -1;
 			break;
 		case OPT_SIG_ENFORCE: o->sig_enforce = true; break;
-		case OPT_LOCKDOWN: o->lockdown = optarg; break;
+		case OPT_LOCKDOWN:
+			o->lockdown = optarg;
+			if (strcmp(optarg, "none") && strcmp(optarg, "integrity") &&
+			    strcmp(optarg, "confidentiality")) {
+				tool_error("invalid --lockdown '%s': none, integrity or "
+					   "confidentiality\n", optarg);
+				return -1;
+			}
+			break;
 		case 'a': o->all = true; break;
 		case 'v': o->verbose = true; break;
 		case OPT_JSON: o->json = true; break;
@@ -190,6 +198,11 @@ static int describe_kernel(const struct check_opts *o, struct modtool_ctx *ctx,
 				"/build/Module.symvers");
 	if (err == 0 && path)
 		err = modtool_check_set_symvers(chk, path);
+	/* the exports' names from a System.map when nothing better was found */
+	path = existing(o, symvers, sizeof(symvers), "/boot/System.map-", kver, "");
+	if (err == 0 && path && modtool_check_get_export_count(chk) == 0 &&
+	    modtool_check_set_system_map(chk, path) == -ENOMEM)
+		err = -ENOMEM;
 	path = o->config ? o->config : existing(o, config, sizeof(config), "/boot/config-", kver, "");
 	if (err == 0 && path)
 		err = modtool_check_set_kernel_config(chk, path);
@@ -202,11 +215,8 @@ static int describe_kernel(const struct check_opts *o, struct modtool_ctx *ctx,
 	}
 	if (err == 0 && o->sig_enforce)
 		modtool_check_set_sig_enforce(chk, true);
-	if (err == 0 && o->lockdown && modtool_check_set_lockdown(chk, o->lockdown) < 0) {
-		tool_error("invalid --lockdown '%s': none, integrity or confidentiality\n",
-			   o->lockdown);
-		return -EINVAL;
-	}
+	if (err == 0 && o->lockdown)
+		err = modtool_check_set_lockdown(chk, o->lockdown);
 	if (err == 0)
 		err = modtool_check_set_root(chk, o->root);
 	return err;
@@ -240,7 +250,8 @@ static void print_module(const struct modtool_check_result *res, size_t i, bool 
 	if (error)
 		printf(" (%s: %s)", errno_name(error), strerror(-error));
 	if (*taint)
-		printf(", taint %s", taint);
+		printf(verdict == MODTOOL_CHECK_REFUSED ? ", taint %s set all the same" : ", taint %s",
+		       taint);
 	if (!modtool_check_result_is_removable(res, i))
 		printf(", not removable");
 	printf("%s\n", modtool_check_result_is_target(res, i) ? "" : " [dependency]");
@@ -250,16 +261,19 @@ static void print_module(const struct modtool_check_result *res, size_t i, bool 
 		const char *message, *advice;
 		int severity;
 		char letter;
+		bool reached;
 
 		modtool_check_result_get_finding(res, i, j, NULL, &severity, &letter, NULL, NULL,
 						 &message, &advice);
+		reached = modtool_check_result_finding_reached(res, i, j);
 		if (severity == MODTOOL_FINDING_NOTE && !notes)
 			continue;
 		if (letter)
-			printf("  %s (%c): %s\n", modtool_check_severity_name(severity), letter,
-			       message);
+			printf("  %s (%c)%s: %s\n", modtool_check_severity_name(severity), letter,
+			       reached ? "" : ", not reached", message);
 		else
-			printf("  %s: %s\n", modtool_check_severity_name(severity), message);
+			printf("  %s%s: %s\n", modtool_check_severity_name(severity),
+			       reached ? "" : ", not reached", message);
 		if (advice)
 			printf("    what to do: %s\n", advice);
 	}
@@ -310,6 +324,8 @@ static void json_module(struct modtool_json *js, const struct modtool_check_resu
 		modtool_json_string(js, message);
 		modtool_json_key(js, "advice");
 		modtool_json_string(js, advice);
+		modtool_json_key(js, "reached");
+		modtool_json_bool(js, modtool_check_result_finding_reached(res, i, j));
 		modtool_json_end_object(js);
 	}
 	modtool_json_end_array(js);

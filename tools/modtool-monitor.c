@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <syslog.h>
@@ -26,11 +28,12 @@ struct options {
 	unsigned int flags;
 	const char *exec;
 	const char *sysroot;
+	int buffer_size;	/* 0: the library's */
 };
 
 static void help(void)
 {
-	printf("Usage: modtool monitor [--json] [--exec CMD] [--no-file-info]\n\n"
+	printf("Usage: modtool monitor [--json] [--exec CMD] [--no-file-info] [--buffer-size=BYTES]\n\n"
 	       "Print each module load and removal as the kernel announces it: the time,\n"
 	       "the action, the module, its /sys/module state (initstate, refcount, taint,\n"
 	       "version, srcversion) and, when the module tree has its file, the file, its\n"
@@ -42,11 +45,28 @@ static void help(void)
 	       "                      words here, never given to a shell: write 'sh -c \"...\"'\n"
 	       "                      for one.  One command at a time, in event order; a slow\n"
 	       "                      one makes the next wait (events are still read and\n"
-	       "                      printed); past 1024 waiting, an event's is skipped\n"
+	       "                      printed); past 1024 waiting, an event's is skipped.\n"
 	       "      --no-file-info  no file, SHA-256 or signer (cheaper)\n"
+	       "      --buffer-size=BYTES\n"
+	       "                      the socket's receive buffer (default 16 MiB)\n"
 	       "      --sysroot=DIR   read DIR/proc and DIR/sys instead (for tests)\n"
 	       "  -h, --help          show this help\n\n"
 	       "SIGINT or SIGTERM ends it with status 0.\n");
+}
+
+static int parse_size(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > INT_MAX) {
+		tool_error("--buffer-size=%s: not a number of bytes\n", s);
+		return -EINVAL;
+	}
+	*out = (int)v;
+	return 0;
 }
 
 static int parse_options(int argc, char *argv[], struct options *o)
@@ -56,6 +76,7 @@ static int parse_options(int argc, char *argv[], struct options *o)
 		{ "exec", required_argument, NULL, 'e' },
 		{ "no-file-info", no_argument, NULL, 'n' },
 		{ "sysroot", required_argument, NULL, 'r' },
+		{ "buffer-size", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -75,6 +96,10 @@ static int parse_options(int argc, char *argv[], struct options *o)
 			break;
 		case 'r':
 			o->sysroot = optarg;
+			break;
+		case 'b':
+			if (parse_size(optarg, &o->buffer_size) < 0)
+				return -EINVAL;
 			break;
 		case 'h':
 			help();
@@ -176,7 +201,7 @@ static void print_text(const struct modtool_monitor_event *ev, const char *when)
 		       version ? ", version " : "", version ? version : "",
 		       src ? ", srcversion " : "", src ? src : "");
 	else
-		printf(": not in /sys/module");
+		printf(": no initstate in /sys/module (gone, or built in)");
 	printf("\n");
 	if (path)
 		printf("    %s sha256 %s signer %s\n", path,
@@ -289,6 +314,10 @@ int modtool_monitor_main(int argc, char *argv[])
 	}
 	if (modtool_monitor_new(ctx, o.flags, &mon) < 0)
 		goto out;	/* said by the library */
+	if (o.buffer_size && (err = modtool_monitor_set_buffer_size(mon, o.buffer_size)) < 0) {
+		tool_error("--buffer-size: %s\n", strerror(-err));
+		goto out;
+	}
 	status = watch(mon, &o, x, sfd);
 	if (x && monitor_exec_waiting(x))
 		tool_warning("--exec: %zu commands not run\n", monitor_exec_waiting(x));

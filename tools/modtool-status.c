@@ -126,8 +126,7 @@ static void json_taint(struct modtool_json *j, const struct modtool_status *st)
 		return;
 	}
 	modtool_json_begin_object(j);
-	modtool_json_key(j, "value");
-	modtool_json_int(j, taint);
+	modtool_json_member_int(j, "value", taint);
 	modtool_json_key(j, "flags");
 	modtool_json_begin_array(j);
 	for (unsigned int bit = 0; bit < 64; bit++) {
@@ -139,16 +138,11 @@ static void json_taint(struct modtool_json *j, const struct modtool_status *st)
 		if (!known && !set)
 			continue;
 		modtool_json_begin_object(j);
-		modtool_json_key(j, "bit");
-		modtool_json_int(j, bit);
-		modtool_json_key(j, "letter");
-		modtool_json_string(j, known ? letter : NULL);
-		modtool_json_key(j, "name");
-		modtool_json_string(j, name);
-		modtool_json_key(j, "meaning");
-		modtool_json_string(j, meaning);
-		modtool_json_key(j, "set");
-		modtool_json_bool(j, set);
+		modtool_json_member_int(j, "bit", bit);
+		modtool_json_member_string(j, "letter", known ? letter : NULL);
+		modtool_json_member_string(j, "name", name);
+		modtool_json_member_string(j, "meaning", meaning);
+		modtool_json_member_bool(j, "set", set);
 		modtool_json_end_object(j);
 	}
 	modtool_json_end_array(j);
@@ -167,10 +161,8 @@ static void json_list(struct modtool_json *j, const struct modtool_status *st,
 		if (skip_empty && !*b)
 			continue;
 		modtool_json_begin_object(j);
-		modtool_json_key(j, key1);
-		modtool_json_string(j, a);
-		modtool_json_key(j, key2);
-		modtool_json_string(j, b);
+		modtool_json_member_string(j, key1, a);
+		modtool_json_member_string(j, key2, b);
 		modtool_json_end_object(j);
 	}
 	modtool_json_end_array(j);
@@ -191,23 +183,18 @@ static int print_json(const struct modtool_status *st)
 	json_list(j, st, MODTOOL_STATUS_MODULES, "name", "taint", true);
 	modtool_json_key(j, "load");
 	modtool_json_begin_object(j);
-	modtool_json_key(j, "allowed");
-	modtool_json_bool(j, allowed);
-	modtool_json_key(j, "why");
-	modtool_json_string(j, why);
+	modtool_json_member_bool(j, "allowed", allowed);
+	modtool_json_member_string(j, "why", why);
 	modtool_json_end_object(j);
 	json_flag(j, "modules_disabled", modtool_status_get_modules_disabled(st));
 	json_flag(j, "sig_enforce", modtool_status_get_sig_enforce(st));
-	modtool_json_key(j, "lockdown");
-	modtool_json_string(j, modtool_status_get_lockdown(st));
-	modtool_json_key(j, "loadpin");
-	modtool_json_string(j, modtool_status_get_loadpin(st) < 0 ? NULL :
-			    modtool_status_get_loadpin(st) ? "enforce" : "permissive");
+	modtool_json_member_string(j, "lockdown", modtool_status_get_lockdown(st));
+	modtool_json_member_string(j, "loadpin", modtool_status_get_loadpin(st) < 0 ? NULL :
+				   modtool_status_get_loadpin(st) ? "enforce" : "permissive");
 	modtool_json_key(j, "ipe");
 	if (modtool_status_get_ipe(st, &policy)) {
 		modtool_json_begin_object(j);
-		modtool_json_key(j, "active_policy");
-		modtool_json_string(j, policy);
+		modtool_json_member_string(j, "active_policy", policy);
 		modtool_json_end_object(j);
 	} else {
 		modtool_json_string(j, NULL);
@@ -222,8 +209,7 @@ static int print_json(const struct modtool_status *st)
 		json_list(j, st, MODTOOL_STATUS_HIDDEN, "name", "only_in", false);
 	else
 		modtool_json_string(j, NULL);
-	modtool_json_key(j, "proc_modules_damaged");
-	modtool_json_bool(j, checks & MODTOOL_STATUS_PROC_MODULES_DAMAGED);
+	modtool_json_member_bool(j, "proc_modules_damaged", checks & MODTOOL_STATUS_PROC_MODULES_DAMAGED);
 	modtool_json_end_object(j);
 	return modtool_json_free(j);
 }

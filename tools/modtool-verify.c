@@ -203,24 +203,16 @@ static void print_json(struct modtool_json *j, const char *path, int err,
 		       const struct modtool_verification *v)
 {
 	modtool_json_begin_object(j);
-	modtool_json_key(j, "path");
-	modtool_json_string(j, path);
+	modtool_json_member_string(j, "path", path);
 	if (err < 0) {
-		modtool_json_key(j, "error");
-		modtool_json_string(j, strerror(-err));
+		modtool_json_member_string(j, "error", strerror(-err));
 	} else {
-		modtool_json_key(j, "verdict");
-		modtool_json_string(j, modtool_verdict_name(modtool_verification_get_verdict(v)));
-		modtool_json_key(j, "signer");
-		modtool_json_string(j, modtool_verification_get_signer(v));
-		modtool_json_key(j, "key_id");
-		modtool_json_string(j, modtool_verification_get_key_id(v));
-		modtool_json_key(j, "hash_algo");
-		modtool_json_string(j, modtool_verification_get_hash_algo(v));
-		modtool_json_key(j, "key_algo");
-		modtool_json_string(j, modtool_verification_get_key_algo(v));
-		modtool_json_key(j, "reason");
-		modtool_json_string(j, modtool_verification_get_reason(v));
+		modtool_json_member_string(j, "verdict", modtool_verdict_name(modtool_verification_get_verdict(v)));
+		modtool_json_member_string(j, "signer", modtool_verification_get_signer(v));
+		modtool_json_member_string(j, "key_id", modtool_verification_get_key_id(v));
+		modtool_json_member_string(j, "hash_algo", modtool_verification_get_hash_algo(v));
+		modtool_json_member_string(j, "key_algo", modtool_verification_get_key_algo(v));
+		modtool_json_member_string(j, "reason", modtool_verification_get_reason(v));
 	}
 	modtool_json_end_object(j);
 }
@@ -309,11 +301,9 @@ static void summary(const struct tally *t)
 		modtool_json_key(t->json, "summary");
 		modtool_json_begin_object(t->json);
 		for (int i = 0; i < N_VERDICTS; i++) {
-			modtool_json_key(t->json, modtool_verdict_name(i));
-			modtool_json_int(t->json, (long long)t->count[i]);
+			modtool_json_member_int(t->json, modtool_verdict_name(i), (long long)t->count[i]);
 		}
-		modtool_json_key(t->json, "errors");
-		modtool_json_int(t->json, (long long)t->errors);
+		modtool_json_member_int(t->json, "errors", (long long)t->errors);
 		modtool_json_end_object(t->json);
 		return;
 	}
@@ -334,10 +324,8 @@ static void json_keyring(struct modtool_json *j, const struct modtool_keyring *k
 	modtool_json_begin_array(j);
 	for (size_t i = 0; i < modtool_keyring_count(kr); i++) {
 		modtool_json_begin_object(j);
-		modtool_json_key(j, "subject");
-		modtool_json_string(j, modtool_keyring_get_subject(kr, i));
-		modtool_json_key(j, "key_id");
-		modtool_json_string(j, modtool_keyring_get_key_id(kr, i));
+		modtool_json_member_string(j, "subject", modtool_keyring_get_subject(kr, i));
+		modtool_json_member_string(j, "key_id", modtool_keyring_get_key_id(kr, i));
 		modtool_json_end_object(j);
 	}
 	modtool_json_end_array(j);

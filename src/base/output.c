@@ -254,6 +254,25 @@ MT_EXPORT void modtool_json_bool(struct modtool_json *j, bool value)
 	puts_(j, value ? "true" : "false");
 }
 
+MT_EXPORT void modtool_json_member_string(struct modtool_json *j, const char *key,
+					  const char *value)
+{
+	modtool_json_key(j, key);
+	modtool_json_string(j, value);
+}
+
+MT_EXPORT void modtool_json_member_int(struct modtool_json *j, const char *key, long long value)
+{
+	modtool_json_key(j, key);
+	modtool_json_int(j, value);
+}
+
+MT_EXPORT void modtool_json_member_bool(struct modtool_json *j, const char *key, bool value)
+{
+	modtool_json_key(j, key);
+	modtool_json_bool(j, value);
+}
+
 MT_EXPORT int modtool_json_free(struct modtool_json *j)
 {
 	int err;

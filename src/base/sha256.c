@@ -23,7 +23,7 @@ static inline uint32_t ror(uint32_t x, unsigned int n)
 
 static void compress(uint32_t state[8], const uint8_t block[64])
 {
-	uint32_t w[64], v[8];
+	uint32_t w[64], a, b, c, d, e, f, g, h;
 
 	for (int i = 0; i < 16; i++)
 		w[i] = (uint32_t)block[4 * i] << 24 | (uint32_t)block[4 * i + 1] << 16 |
@@ -34,24 +34,37 @@ static void compress(uint32_t state[8], const uint8_t block[64])
 
 		w[i] = w[i - 16] + s0 + w[i - 7] + s1;
 	}
-	memcpy(v, state, sizeof(v));
+	/* the working variables in locals, so that they live in registers */
+	a = state[0];
+	b = state[1];
+	c = state[2];
+	d = state[3];
+	e = state[4];
+	f = state[5];
+	g = state[6];
+	h = state[7];
 	for (int i = 0; i < 64; i++) {
-		uint32_t a = v[0], b = v[1], c = v[2], d = v[3], e = v[4], f = v[5], g = v[6], h = v[7];
 		uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) +
 			      round_constants[i] + w[i];
 		uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
 
-		v[7] = g;
-		v[6] = f;
-		v[5] = e;
-		v[4] = d + t1;
-		v[3] = c;
-		v[2] = b;
-		v[1] = a;
-		v[0] = t1 + t2;
+		h = g;
+		g = f;
+		f = e;
+		e = d + t1;
+		d = c;
+		c = b;
+		b = a;
+		a = t1 + t2;
 	}
-	for (int i = 0; i < 8; i++)
-		state[i] += v[i];
+	state[0] += a;
+	state[1] += b;
+	state[2] += c;
+	state[3] += d;
+	state[4] += e;
+	state[5] += f;
+	state[6] += g;
+	state[7] += h;
 }
 
 void mt_sha256_init(struct mt_sha256 *s)

@@ -2,9 +2,10 @@
 /*
  * What to check: a module by path or by name (resolved as modprobe
  * resolves it) with each module it depends on, dependencies first as
- * modprobe would load them; or every module file of the tree, each alone.
+ * modprobe would load them (every module of the tree: check-tree.c).
  */
 #include <stdio.h>
+#include <unistd.h>
 
 #include "base/internal.h"
 #include "check/check.h"
@@ -95,11 +96,19 @@ MT_EXPORT int modtool_check_module(struct modtool_check *chk, const char *module
 
 	if (!chk || !module || !out)
 		return -EINVAL;
+	err = mt_check_tree_vermagic(chk);
+	if (err < 0)
+		return err;
 	res = calloc(1, sizeof(*res));
 	if (!res)
 		return -ENOMEM;
 	if (is_path(module)) {
-		err = modtool_module_new_from_path(chk->ctx, module, &mod);
+		/* a file that is not there is the caller's mistake, not a finding */
+		err = access(module, R_OK) < 0 ? -errno : 0;
+		if (err < 0)
+			mt_err(chk->ctx, "%s: %s\n", module, strerror(-err));
+		if (err == 0)
+			err = modtool_module_new_from_path(chk->ctx, module, &mod);
 		if (err == 0)
 			err = check_file_dependencies(chk, res, mod);
 	} else {
@@ -124,30 +133,4 @@ MT_EXPORT int modtool_check_module(struct modtool_check *chk, const char *module
 	}
 	*out = res;
 	return 0;
-}
-
-MT_EXPORT int modtool_check_tree(struct modtool_check *chk, modtool_check_fn fn, void *data)
-{
-	struct modtool_check_result res = { 0 };
-	char **paths = NULL;
-	size_t n = 0;
-	int err;
-
-	if (!chk || !fn)
-		return -EINVAL;
-	err = mt_module_tree_list(chk->ctx, chk->ctx->module_dir, &paths, &n);
-	for (size_t i = 0; err == 0 && i < n; i++) {
-		struct modtool_module *mod = NULL;
-
-		err = modtool_module_new_from_path(chk->ctx, paths[i], &mod);
-		if (err == 0)
-			err = check_one(chk, &res, mod, true);
-		if (err == 0)
-			err = fn(data, &res);
-		modtool_module_unref(mod);
-		mt_result_clear(&res);
-	}
-	free(res.mods);
-	mt_strv_free(paths, n);
-	return err;
 }

@@ -50,6 +50,14 @@ int mt_export_table_add_vmlinux(struct modtool_ctx *ctx, struct mt_export_table 
 int mt_export_table_add_symvers(struct modtool_ctx *ctx, struct mt_export_table *t,
 				const char *path);
 
+/*
+ * A System.map: the names of the exports (__ksymtab_NAME), GPL-only by the
+ * bounds of __ksymtab_gpl; no CRC, no namespace.  The count, -ENODATA for
+ * a map without exports (logged as a warning), or another negative errno.
+ */
+int mt_export_table_add_system_map(struct modtool_ctx *ctx, struct mt_export_table *t,
+				   const char *path);
+
 /* ---- findings ---- */
 
 /*
@@ -78,6 +86,7 @@ struct mt_finding {
 	char *symbol;		/* the symbol, firmware or module it is about, or NULL */
 	char *message;
 	char *advice;
+	bool reached;		/* the kernel gets this far (set by mt_checked_conclude) */
 };
 
 struct mt_checked {
@@ -123,6 +132,8 @@ struct modtool_check {
 	char *release;			/* the kernel release, NULL unknown */
 	char *vermagic;			/* its version magic, NULL unknown */
 	const char *vermagic_from;	/* where it came from, for messages */
+	char vermagic_source[300];	/* vermagic_from, when made up */
+	bool vermagic_tried;		/* the tree's modules asked for it already */
 	struct mt_export_table *exports;	/* the kernel's and a symvers' modules' */
 	bool exports_known;
 	struct mt_export_table *tree_exports;	/* the tree's modules', read on demand */
@@ -181,6 +192,19 @@ int mt_rules_state(struct modtool_check *chk, struct modtool_module *mod, struct
 
 /* Check one module file (or built-in module) into @m; dependencies are the caller's. */
 int mt_check_module(struct modtool_check *chk, struct modtool_module *mod, struct mt_checked *m);
+/* Only what its file tells (no state rules, not concluded): what a worker thread may do. */
+int mt_check_module_file(struct modtool_check *chk, struct modtool_module *mod,
+			 struct mt_checked *m);
+/*
+ * A copy of @chk for another thread: its own cache of the tree's exports;
+ * the context (its indexes opened before: then only read), the kernel's
+ * exports, keys and strings are shared, read-only.  Free with
+ * mt_check_clone_free().
+ */
+int mt_check_clone(const struct modtool_check *chk, struct modtool_check **clone);
+void mt_check_clone_free(struct modtool_check *clone);
+/* The version magic of the tree's modules when the image gave none: 0 or -ENOMEM. */
+int mt_check_tree_vermagic(struct modtool_check *chk);
 /* The exports of the tree module providing @name (modules.symbols), read once: NULL if none. */
 const struct mt_export *mt_check_tree_export(struct modtool_check *chk, const char *name);
 

@@ -67,7 +67,8 @@ int mt_finding_add(struct mt_checked *m, const char *code, int severity, int sta
 		return -ENOMEM;
 	m->findings = all;
 	f = &all[m->n_findings];
-	*f = (struct mt_finding){ code, severity, stage, letter, error, NULL, NULL, NULL };
+	*f = (struct mt_finding){ .code = code, .severity = severity, .stage = stage,
+				  .letter = letter, .error = error };
 	va_start(args, fmt);
 	n = vasprintf(&f->message, fmt, args);
 	va_end(args);
@@ -136,15 +137,16 @@ void mt_checked_conclude(struct mt_checked *m)
 	m->taint[0] = '\0';
 	m->error = refusal ? refusal->error : 0;
 	for (size_t i = 0; i < m->n_findings; i++) {
-		const struct mt_finding *f = &m->findings[i];
+		struct mt_finding *f = &m->findings[i];
 
 		if (f->severity == MODTOOL_FINDING_UNKNOWN)
 			unknown = true;
 		if (mt_streq(f->code, "no-exit"))
 			m->removable = false;
+		/* the symbol stage goes through every symbol: all of it is reached */
+		f->reached = !refusal || f->stage <= refusal->stage;
 		/* letters set at a stage the load does not reach are not set */
-		if (f->letter && (!refusal || f->stage <= refusal->stage ||
-				  (refusal->stage == MT_STAGE_SYMBOLS && f->stage == MT_STAGE_SYMBOLS)))
+		if (f->letter && f->reached)
 			add_letter(m->taint, sizeof(m->taint), f->letter);
 	}
 	if (refusal)
@@ -251,6 +253,14 @@ MT_EXPORT size_t modtool_check_result_finding_count(const struct modtool_check_r
 	const struct mt_checked *m = entry(res, i);
 
 	return m ? m->n_findings : 0;
+}
+
+MT_EXPORT bool modtool_check_result_finding_reached(const struct modtool_check_result *res,
+						    size_t i, size_t j)
+{
+	const struct mt_checked *m = entry(res, i);
+
+	return m && j < m->n_findings && m->findings[j].reached;
 }
 
 MT_EXPORT int modtool_check_result_get_finding(const struct modtool_check_result *res, size_t i,

@@ -145,7 +145,8 @@ static int open_view(struct mt_view *v, bool *usable)
 	return 0;
 }
 
-int mt_check_module(struct modtool_check *chk, struct modtool_module *mod, struct mt_checked *m)
+int mt_check_module_file(struct modtool_check *chk, struct modtool_module *mod,
+			 struct mt_checked *m)
 {
 	struct mt_view v = {
 		.chk = chk, .ctx = chk->ctx, .mod = mod, .m = m,
@@ -163,10 +164,17 @@ int mt_check_module(struct modtool_check *chk, struct modtool_module *mod, struc
 		for (size_t i = 0; err == 0 && usable && i < sizeof(rules) / sizeof(rules[0]); i++)
 			err = rules[i](&v);
 	}
-	if (err == 0)
-		err = mt_rules_state(chk, mod, m);
 	modtool_info_free(v.info);
 	mt_msym_versions_free(v.versions);
+	return err;
+}
+
+int mt_check_module(struct modtool_check *chk, struct modtool_module *mod, struct mt_checked *m)
+{
+	int err = mt_check_module_file(chk, mod, m);
+
+	if (err == 0)
+		err = mt_rules_state(chk, mod, m);
 	mt_checked_conclude(m);
 	return err;
 }

@@ -13,6 +13,7 @@
 #include "check/check.h"
 #include "image/exports.h"
 #include "image/kernel-image.h"
+#include "index/index.h"
 #include "trust/keyring.h"
 
 MT_EXPORT int modtool_check_new(struct modtool_ctx *ctx, struct modtool_check **out)
@@ -50,6 +51,32 @@ MT_EXPORT void modtool_check_free(struct modtool_check *chk)
 	free(chk->root);
 	free(chk->firmware_path);
 	free(chk);
+}
+
+int mt_check_clone(const struct modtool_check *chk, struct modtool_check **out)
+{
+	struct modtool_check *c = malloc(sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	*c = *chk;
+	c->tree_read = NULL;
+	c->n_tree_read = c->tree_read_cap = 0;
+	if (mt_export_table_new(&c->tree_exports) < 0) {
+		free(c);
+		return -ENOMEM;
+	}
+	*out = c;
+	return 0;
+}
+
+void mt_check_clone_free(struct modtool_check *c)
+{
+	if (!c)
+		return;
+	mt_export_table_free(c->tree_exports);
+	mt_strv_free(c->tree_read, c->n_tree_read);
+	free(c);
 }
 
 static int set_string(char **field, const char *value, size_t len)
@@ -142,6 +169,21 @@ MT_EXPORT int modtool_check_set_symvers(struct modtool_check *chk, const char *p
 	}
 	mt_export_table_free(chk->exports);
 	chk->exports = t;
+	chk->exports_known = true;
+	return 0;
+}
+
+MT_EXPORT int modtool_check_set_system_map(struct modtool_check *chk, const char *path)
+{
+	int n;
+
+	if (!chk || !path)
+		return -EINVAL;
+	if (chk->exports_known)
+		return 0;	/* the image or a symvers tells more */
+	n = mt_export_table_add_system_map(chk->ctx, chk->exports, path);
+	if (n < 0)
+		return n;
 	chk->exports_known = true;
 	return 0;
 }
@@ -303,6 +345,51 @@ MT_EXPORT int modtool_check_use_running_kernel(struct modtool_check *chk)
 							   strlen(u.release)) < 0)
 		return -ENOMEM;
 	return read_firmware_path(chk);
+}
+
+/* The first module modules.dep lists, by name: stops the walk. */
+static int first_module(void *data, const char *key, const struct mt_index_value *value)
+{
+	(void)value;
+	snprintf(data, 256, "%s", key);
+	return 1;
+}
+
+/*
+ * Without the kernel's image, its version magic is that of the modules
+ * built with it: the tree's first module's (said where it came from).
+ */
+int mt_check_tree_vermagic(struct modtool_check *chk)
+{
+	struct mt_index *idx;
+	struct modtool_list *list = NULL;
+	struct modtool_info *info = NULL;
+	char name[256] = "";
+	int err = 0;
+
+	if (chk->vermagic || chk->vermagic_tried)
+		return 0;
+	chk->vermagic_tried = true;
+	idx = mt_ctx_index(chk->ctx, MT_INDEX_DEP);
+	if (!idx || mt_index_foreach(idx, first_module, name) < 0 || !name[0])
+		return 0;
+	if (modtool_module_lookup(chk->ctx, name, MODTOOL_LOOKUP_NAME_ONLY, &list) > 0 &&
+	    modtool_module_get_info(modtool_list_get(list, 0), 0, &info) == 0) {
+		for (size_t i = 0; i < modtool_info_count(info); i++) {
+			const char *v = modtool_info_get_value(info, i);
+
+			if (!mt_streq(modtool_info_get_key(info, i), "vermagic"))
+				continue;
+			err = set_string(&chk->vermagic, v, strlen(v));
+			snprintf(chk->vermagic_source, sizeof(chk->vermagic_source),
+				 "the tree's module %s", name);
+			chk->vermagic_from = chk->vermagic_source;
+			break;
+		}
+	}
+	modtool_info_free(info);
+	modtool_list_free(list);
+	return err;
 }
 
 MT_EXPORT const char *modtool_check_get_release(const struct modtool_check *chk)

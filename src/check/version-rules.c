@@ -67,9 +67,9 @@ static int vermagic_differs(struct mt_view *v, const char *modmagic, bool releas
 	return mt_finding_add(v->m, "vermagic-mismatch", MODTOOL_FINDING_REFUSE, MT_STAGE_VERMAGIC,
 			      0, -ENOEXEC, NULL, rebuild_advice,
 			      "built for a kernel configured differently (%s%s%s%s%s): version "
-			      "magic '%s' should be '%s'", lacks[0] ? "lacks " : "", lacks,
+			      "magic '%s' should be '%s' (from %s)", lacks[0] ? "lacks " : "", lacks,
 			      lacks[0] && extra[0] ? "; " : "", extra[0] ? "has " : "", extra,
-			      modmagic, kmagic);
+			      modmagic, kmagic, v->chk->vermagic_from ? v->chk->vermagic_from : "?");
 }
 
 static int check_vermagic(struct mt_view *v)

@@ -10,12 +10,6 @@
 #include "base/internal.h"
 #include "depmod/depmod.h"
 
-static void json_str(struct modtool_json *j, const char *key, const char *value)
-{
-	modtool_json_key(j, key);
-	modtool_json_string(j, value);
-}
-
 /* {"module": relpath, "name", "depends": [relpaths]} per module. */
 static int json_deps(struct mt_depmod_run *run, struct modtool_json *j)
 {
@@ -32,8 +26,8 @@ static int json_deps(struct mt_depmod_run *run, struct modtool_json *j)
 		if (err)
 			break;
 		modtool_json_begin_object(j);
-		json_str(j, "module", m->relpath);
-		json_str(j, "name", m->name);
+		modtool_json_member_string(j, "module", m->relpath);
+		modtool_json_member_string(j, "name", m->name);
 		modtool_json_key(j, "depends");
 		modtool_json_begin_array(j);
 		for (size_t k = 0; k < n; k++)
@@ -63,8 +57,8 @@ static void json_keyed(struct mt_depmod_run *run, struct modtool_json *j, const 
 			if (!v)
 				continue;
 			modtool_json_begin_object(j);
-			json_str(j, label, v);
-			json_str(j, "module", m->name);
+			modtool_json_member_string(j, label, v);
+			modtool_json_member_string(j, "module", m->name);
 			modtool_json_end_object(j);
 		}
 	}
@@ -91,8 +85,8 @@ static int json_symbols(struct mt_depmod_run *run, struct modtool_json *j)
 		if (err)
 			break;
 		modtool_json_begin_object(j);
-		json_str(j, "alias", key.p);
-		json_str(j, "module", run->mods[v[i]->owner]->name);
+		modtool_json_member_string(j, "alias", key.p);
+		modtool_json_member_string(j, "module", run->mods[v[i]->owner]->name);
 		modtool_json_end_object(j);
 	}
 	modtool_json_end_array(j);
@@ -114,13 +108,11 @@ static void json_devnames(struct mt_depmod_run *run, struct modtool_json *j)
 			continue;
 		type[0] = d.type;
 		modtool_json_begin_object(j);
-		json_str(j, "module", run->mods[i]->name);
-		json_str(j, "devname", d.devname);
-		json_str(j, "type", type);
-		modtool_json_key(j, "major");
-		modtool_json_int(j, d.major);
-		modtool_json_key(j, "minor");
-		modtool_json_int(j, d.minor);
+		modtool_json_member_string(j, "module", run->mods[i]->name);
+		modtool_json_member_string(j, "devname", d.devname);
+		modtool_json_member_string(j, "type", type);
+		modtool_json_member_int(j, "major", d.major);
+		modtool_json_member_int(j, "minor", d.minor);
 		modtool_json_end_object(j);
 	}
 	modtool_json_end_array(j);

@@ -34,6 +34,14 @@ static int step_of_event(struct probe *p, const char *name)
 	return -ENOENT;
 }
 
+/* Live or built in: kmod's "in the kernel" (a module coming up is not). */
+static bool in_kernel(const struct kmod_module *mod)
+{
+	int state = kmod_module_get_initstate(mod);
+
+	return state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN;
+}
+
 /* A step about to be carried out: tell print_action, keep its module for run_install. */
 static int on_step(struct probe *p, const struct modtool_probe_event *ev)
 {
@@ -48,6 +56,13 @@ static int on_step(struct probe *p, const struct modtool_probe_event *ev)
 		return err;
 	kmod_module_unref(p->current);
 	p->current = m;
+	/*
+	 * kmod's rule, not the engine's: a module coming up is inserted again
+	 * (the kernel waits for its init, then says EEXIST), so that the probe
+	 * returns when it is live.  -EEXIST skips the step as loaded.
+	 */
+	if (!(p->flags & KMOD_PROBE_IGNORE_LOADED) && in_kernel(m))
+		return -EEXIST;
 	if (p->print_action)
 		p->print_action(m, ev->kind == MODTOOL_PROBE_INSTALL,
 				modtool_plan_get_options(p->plan, i));
@@ -89,7 +104,6 @@ static unsigned int engine_flags(unsigned int flags)
 		{ KMOD_PROBE_FORCE_VERMAGIC, MODTOOL_PROBE_FORCE_VERMAGIC },
 		{ KMOD_PROBE_FORCE_MODVERSION, MODTOOL_PROBE_FORCE_MODVERSION },
 		{ KMOD_PROBE_IGNORE_COMMAND, MODTOOL_PROBE_IGNORE_COMMANDS },
-		{ KMOD_PROBE_IGNORE_LOADED, MODTOOL_PROBE_IGNORE_LOADED },
 		{ KMOD_PROBE_DRY_RUN, MODTOOL_PROBE_DRY_RUN },
 		{ KMOD_PROBE_FAIL_ON_LOADED, MODTOOL_PROBE_FIRST_TIME },
 		{ KMOD_PROBE_APPLY_BLACKLIST_ALL, MODTOOL_PROBE_SKIP_BLACKLISTED },
@@ -100,14 +114,6 @@ static unsigned int engine_flags(unsigned int flags)
 		if (flags & map[i].kmod)
 			out |= map[i].engine;
 	return out;
-}
-
-/* Live or built in: kmod's "in the kernel" (a module coming up is not). */
-static bool in_kernel(const struct kmod_module *mod)
-{
-	int state = kmod_module_get_initstate(mod);
-
-	return state == KMOD_MODULE_LIVE || state == KMOD_MODULE_BUILTIN;
 }
 
 /* The blacklist flag that stops @mod, or 0: kmod's order of asking. */
@@ -170,7 +176,8 @@ KMOD_EXPORT int kmod_module_probe_insert_module(
 	}
 	p.ctx = mod->ctx;
 	p.plan = plan;
-	err = modtool_plan_run(plan, engine_flags(flags), on_event, &p);
+	/* whether a step's module is loaded already is asked in on_step() */
+	err = modtool_plan_run(plan, engine_flags(flags) | MODTOOL_PROBE_IGNORE_LOADED, on_event, &p);
 	kmod_module_unref(p.current);
 	modtool_plan_free(plan);
 	return err;

@@ -76,12 +76,9 @@ static void json_params(struct modtool_json *j, const struct modtool_params *par
 	modtool_json_begin_array(j);
 	for (size_t i = 0; i < modtool_params_count(params); i++) {
 		modtool_json_begin_object(j);
-		modtool_json_key(j, "name");
-		modtool_json_string(j, modtool_params_get_name(params, i));
-		modtool_json_key(j, "type");
-		modtool_json_string(j, modtool_params_get_type(params, i));
-		modtool_json_key(j, "description");
-		modtool_json_string(j, modtool_params_get_description(params, i));
+		modtool_json_member_string(j, "name", modtool_params_get_name(params, i));
+		modtool_json_member_string(j, "type", modtool_params_get_type(params, i));
+		modtool_json_member_string(j, "description", modtool_params_get_description(params, i));
 		modtool_json_end_object(j);
 	}
 	modtool_json_end_array(j);
@@ -141,12 +138,9 @@ static int json_module(struct modtool_json *j, struct modtool_module *mod,
 	int err = 0;
 
 	modtool_json_begin_object(j);
-	modtool_json_key(j, "name");
-	modtool_json_string(j, modtool_module_get_name(mod));
-	modtool_json_key(j, "filename");
-	modtool_json_string(j, path);
-	modtool_json_key(j, "builtin");
-	modtool_json_bool(j, !path);
+	modtool_json_member_string(j, "name", modtool_module_get_name(mod));
+	modtool_json_member_string(j, "filename", path);
+	modtool_json_member_bool(j, "builtin", !path);
 	if (!field || (!sig && strcmp(field, "parm") != 0 && strcmp(field, "filename") != 0))
 		json_fields(j, info, field);
 	if (!field || strcmp(field, "parm") == 0)

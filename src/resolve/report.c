@@ -161,27 +161,20 @@ static int json_action(struct modtool_ctx *ctx, const struct modtool_plan *plan,
 	return action;
 }
 
-static void json_str(struct modtool_json *j, const char *key, const char *value)
-{
-	modtool_json_key(j, key);
-	modtool_json_string(j, value);
-}
-
 static void json_step(struct modtool_ctx *ctx, struct modtool_json *j,
 		      const struct modtool_plan *plan, size_t s)
 {
 	struct modtool_module *m = modtool_plan_get_module(plan, s);
 
 	modtool_json_begin_object(j);
-	json_str(j, "action", action_names[json_action(ctx, plan, s)]);
-	json_str(j, "module", modtool_module_get_name(m));
-	json_str(j, "path", modtool_module_get_path(m));
-	json_str(j, "options", modtool_plan_get_options(plan, s));
-	json_str(j, "command", modtool_plan_get_command(plan, s));
-	json_str(j, "reason", reason_names[modtool_plan_get_reason(plan, s)]);
-	json_str(j, "parent", modtool_plan_get_parent(plan, s));
-	modtool_json_key(j, "blacklisted");
-	modtool_json_bool(j, modtool_plan_step_is_blacklisted(plan, s));
+	modtool_json_member_string(j, "action", action_names[json_action(ctx, plan, s)]);
+	modtool_json_member_string(j, "module", modtool_module_get_name(m));
+	modtool_json_member_string(j, "path", modtool_module_get_path(m));
+	modtool_json_member_string(j, "options", modtool_plan_get_options(plan, s));
+	modtool_json_member_string(j, "command", modtool_plan_get_command(plan, s));
+	modtool_json_member_string(j, "reason", reason_names[modtool_plan_get_reason(plan, s)]);
+	modtool_json_member_string(j, "parent", modtool_plan_get_parent(plan, s));
+	modtool_json_member_bool(j, "blacklisted", modtool_plan_step_is_blacklisted(plan, s));
 	modtool_json_end_object(j);
 }
 
@@ -191,11 +184,10 @@ static void json_plan(struct modtool_ctx *ctx, struct modtool_json *j, struct mo
 	struct modtool_plan *plan = NULL;
 
 	modtool_json_begin_object(j);
-	json_str(j, "module", modtool_module_get_name(modtool_list_get(list, i)));
-	json_str(j, "alias", modtool_list_get_alias(list, i));
+	modtool_json_member_string(j, "module", modtool_module_get_name(modtool_list_get(list, i)));
+	modtool_json_member_string(j, "alias", modtool_list_get_alias(list, i));
 	if (modtool_plan_new(list, i, opts, flags, &plan) == 0) {
-		modtool_json_key(j, "blacklisted");
-		modtool_json_bool(j, modtool_plan_is_blacklisted(plan));
+		modtool_json_member_bool(j, "blacklisted", modtool_plan_is_blacklisted(plan));
 		modtool_json_key(j, "steps");
 		modtool_json_begin_array(j);
 		for (size_t s = 0; s < modtool_plan_count(plan); s++)
@@ -216,8 +208,8 @@ MT_EXPORT int modtool_json_plans(struct modtool_ctx *ctx, struct modtool_json *j
 		return -EINVAL;
 	r = modtool_module_lookup(ctx, name, 0, &list);
 	modtool_json_begin_object(j);
-	json_str(j, "name", name);
-	json_str(j, "found_by", source_names[r > 0 ? modtool_list_get_source(list) : 0]);
+	modtool_json_member_string(j, "name", name);
+	modtool_json_member_string(j, "found_by", source_names[r > 0 ? modtool_list_get_source(list) : 0]);
 	modtool_json_key(j, "modules");
 	modtool_json_begin_array(j);
 	for (size_t i = 0; r > 0 && i < modtool_list_count(list); i++)
@@ -236,7 +228,7 @@ static void json_config_entry(struct modtool_ctx *ctx, struct modtool_json *j, i
 
 	modtool_config_get(ctx, kind, i, &key, &value, &file, &line);
 	modtool_json_begin_object(j);
-	json_str(j, kind == MODTOOL_CONFIG_ALIAS ? "alias" : "module", key);
+	modtool_json_member_string(j, kind == MODTOOL_CONFIG_ALIAS ? "alias" : "module", key);
 	if (kind == MODTOOL_CONFIG_SOFTDEP || kind == MODTOOL_CONFIG_WEAKDEP) {
 		for (int post = 0; post < (kind == MODTOOL_CONFIG_SOFTDEP ? 2 : 1); post++) {
 			size_t n = modtool_config_get_deps(ctx, kind, i, post, &names);
@@ -249,12 +241,12 @@ static void json_config_entry(struct modtool_ctx *ctx, struct modtool_json *j, i
 			modtool_json_end_array(j);
 		}
 	} else if (value) {
-		json_str(j, kind == MODTOOL_CONFIG_ALIAS ? "module" :
-			 kind == MODTOOL_CONFIG_OPTIONS ? "options" : "command", value);
+		modtool_json_member_string(j, kind == MODTOOL_CONFIG_ALIAS ? "module" :
+					   kind == MODTOOL_CONFIG_OPTIONS ? "options" : "command",
+					   value);
 	}
-	json_str(j, "file", *file ? file : "/proc/cmdline");
-	modtool_json_key(j, "line");
-	modtool_json_int(j, line);
+	modtool_json_member_string(j, "file", *file ? file : "/proc/cmdline");
+	modtool_json_member_int(j, "line", line);
 	modtool_json_end_object(j);
 }
 
@@ -263,8 +255,8 @@ static int json_index_entry(void *data, const char *key, const char *value)
 	struct modtool_json *j = data;
 
 	modtool_json_begin_object(j);
-	json_str(j, "alias", key);
-	json_str(j, "module", value);
+	modtool_json_member_string(j, "alias", key);
+	modtool_json_member_string(j, "module", value);
 	modtool_json_end_object(j);
 	return 0;
 }

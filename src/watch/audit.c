@@ -29,7 +29,7 @@
 #include "watch/journal.h"
 
 #define AUDIT_CONF "/etc/modtool/audit.conf"
-#define AUDIT_CONF_MAX 65536
+#define AUDIT_CONF_MAX 16384
 /* <linux/sched.h>: the task is a kernel thread */
 #define PF_KTHREAD 0x00200000
 /* syslog's authpriv facility: who loaded what into the kernel is security's business */

@@ -11,6 +11,9 @@
 #include <unistd.h>
 
 #include "base/internal.h"
+#include "module/file.h"
+#include "module/module.h"
+#include "module/signature.h"
 #include "watch/file-facts.h"
 
 #define CACHE_SLOTS 64
@@ -64,19 +67,19 @@ static bool same_file(const struct cached_facts *c, const char *path, const stru
 	       c->mtime.tv_nsec == st->st_mtim.tv_nsec;
 }
 
-/* The signer modinfo shows, or NULL. */
+/*
+ * The signer modinfo shows (read straight from the signature: modinfo's
+ * fields would also format the signature's bytes as hex), or NULL.
+ */
 static char *signer_of(struct modtool_module *mod)
 {
-	struct modtool_info *info;
-	char *signer = NULL;
+	struct mt_signature sig;
+	struct mt_file *file;
 
-	if (modtool_module_get_info(mod, MODTOOL_INFO_SIGNATURE, &info) < 0)
+	if (mt_module_file(mod, &file) < 0 ||
+	    mt_signature_parse(file->data, file->size, &sig, NULL) < 0 || !sig.signer_len)
 		return NULL;
-	for (size_t i = 0; i < modtool_info_count(info) && !signer; i++)
-		if (mt_streq(modtool_info_get_key(info, i), "signer"))
-			signer = strdup(modtool_info_get_value(info, i));
-	modtool_info_free(info);
-	return signer;
+	return strndup(sig.signer, sig.signer_len);
 }
 
 /* Hash and read the signature of @mod's file, open at @fd. */

@@ -76,6 +76,7 @@ static int send_memfd(int sock, struct sockaddr_un *addr, socklen_t alen, const 
 
 	if (fd < 0)
 		return -errno;
+	memset(&control, 0, sizeof(control));	/* the padding goes to the kernel too */
 	err = mt_write_full(fd, b->p, b->len);
 	if (err == 0 && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
 			      F_SEAL_SEAL) < 0)

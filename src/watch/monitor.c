@@ -63,9 +63,10 @@ struct modtool_monitor {
  * Classic BPF: pass only datagrams whose header is "ACTION@/module/", so
  * that the events of every other device do not wake the monitor.  Actions
  * are 3 to 7 letters (add, move, bind, remove, change, online, unbind,
- * offline): for each length, '@' there and "/module/" after it.
+ * offline): for each length, '@' there and "/module/" after it (the
+ * parser, not the filter, judges the action itself).
  */
-static int attach_filter(int fd)
+int mt_uevent_attach_filter(int fd)
 {
 	static const unsigned int lengths[] = { 3, 4, 6, 7 };
 	enum { N = 4, PER = 6, REJECT = N * PER, ACCEPT = REJECT + 1 };
@@ -88,10 +89,18 @@ static int attach_filter(int fd)
 	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ? -errno : 0;
 }
 
+/* SO_RCVBUFFORCE past rmem_max when privileged, else as much as rmem_max allows. */
+static int set_buffer_size(int fd, int size)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) == 0)
+		return 0;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0 ? -errno : 0;
+}
+
 static int open_uevent_socket(struct modtool_ctx *ctx)
 {
 	struct sockaddr_nl addr = { .nl_family = AF_NETLINK, .nl_groups = UEVENT_GROUP_KERNEL };
-	int size = RCVBUF_SIZE, on = 1, err;
+	int on = 1, err;
 	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 			NETLINK_KOBJECT_UEVENT);
 
@@ -100,11 +109,10 @@ static int open_uevent_socket(struct modtool_ctx *ctx)
 		mt_err(ctx, "cannot open the kernel's uevent socket: %s\n", strerror(-err));
 		return err;
 	}
-	/* past rmem_max when privileged; else as much as rmem_max allows */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0 &&
-	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) < 0)
-		mt_warn(ctx, "uevent socket: cannot enlarge its buffer: %s\n", strerror(errno));
-	err = attach_filter(fd);
+	err = set_buffer_size(fd, RCVBUF_SIZE);
+	if (err < 0)
+		mt_warn(ctx, "uevent socket: cannot enlarge its buffer: %s\n", strerror(-err));
+	err = mt_uevent_attach_filter(fd);
 	if (err < 0)
 		mt_dbg(ctx, "uevent socket: no filter (%s): every uevent is read\n", strerror(-err));
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
@@ -195,6 +203,13 @@ MT_EXPORT void modtool_monitor_free(struct modtool_monitor *mon)
 	mt_snapshot_clear(&mon->loaded);
 	mt_facts_cache_free(mon->cache);
 	free(mon);
+}
+
+MT_EXPORT int modtool_monitor_set_buffer_size(struct modtool_monitor *mon, int bytes)
+{
+	if (!mon || bytes <= 0)
+		return -EINVAL;
+	return set_buffer_size(mon->fd, bytes);
 }
 
 MT_EXPORT int modtool_monitor_get_fd(const struct modtool_monitor *mon)

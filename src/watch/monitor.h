@@ -13,6 +13,11 @@ struct modtool_monitor;
  * for each difference between what it knew and /proc/modules now.
  */
 int mt_monitor_handle_overrun(struct modtool_monitor *mon);
+/*
+ * Attach the socket filter that passes only datagrams whose header is
+ * "ACTION@/module/" (any socket type that takes classic BPF): 0 or -errno.
+ */
+int mt_uevent_attach_filter(int fd);
 /* Does the monitor believe @name is loaded (its snapshot of /proc/modules and events)? */
 bool mt_monitor_knows_loaded(const struct modtool_monitor *mon, const char *name);
 

@@ -73,3 +73,32 @@ echo
 echo "idle, ${idle}s: context switches $((after - before)) (/proc/PID/status)"
 echo "idle, ${idle}s more under strace -c: system calls ${calls:-0} (beyond the poll() strace restarts)"
 echo "SIGINT: exit status $status"
+
+# ---- the audit trail: what it adds to a load -------------------------------
+# modprobe dummy in tests/tools/fake-kernel.c's fake kernel, the journal a
+# socket nobody reads (a send that fails costs about what one that succeeds
+# does): the default mode (a user's load is not recorded: the configuration
+# and the parent read once), and every load recorded (SHA-256 of the file,
+# its signer, the record).
+shim=$build/tests/fake-kernel.so
+if [ -f "$shim" ]; then
+	audit_ir() {
+		local k=$work/k
+		rm -rf "$k" && mkdir -p "$k/sys/module" "$k/proc" "$k/dev"
+		: > "$k/proc/cmdline"
+		: > "$work/empty.conf"
+		MODTOOL_AUDIT_CONF=$work/none.conf MODTOOL_AUDIT_JOURNAL=$work/nobody \
+			MODTOOL_AUDIT_SYSLOG=$work/nobody FAKE_KERNEL_ROOT=$k LD_PRELOAD="$shim" "$@" \
+			valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
+			"$build/tools/modprobe" -C "$work/empty.conf" -d "$tree" -S "$ver" dummy \
+			> /dev/null 2> "$work/cg.err" || { tail -n 3 "$work/cg.err" >&2; return 1; }
+		sed -n 's/^summary: //p' "$work/cg.out"
+	}
+	off=$(audit_ir env MODTOOL_AUDIT=off)
+	def=$(audit_ir env)
+	all=$(audit_ir env MODTOOL_AUDIT=all)
+	echo
+	printf '%-52s %12s\n' "modprobe dummy (fake kernel), instructions" ""
+	printf '  %-50s %12s\n' "audit off" "$off" "audit kernel (the default; not recorded)" "$def" \
+		"audit all (recorded)" "$all"
+fi

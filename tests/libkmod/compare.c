@@ -13,10 +13,12 @@
  * Usage: compare TREE CONFIG_DIR DETAIL_COUNT < names
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libkmod.h>
@@ -152,7 +154,8 @@ static void print_module(struct kmod_ctx *ctx, struct kmod_module *m, bool detai
 						      NULL, NULL, print_action);
 		printf("  probe dry blacklist 0x%x: %d\n", bl, err);
 	}
-	if (detail)
+	/* built-in modules' information comes from modules.builtin.modinfo: cheap, always */
+	if (detail || state == KMOD_MODULE_BUILTIN)
 		print_info(m);
 }
 
@@ -244,6 +247,73 @@ static void from_paths(struct kmod_ctx *ctx, char **paths, int n)
 	}
 }
 
+/* What /sys/module says (compare.sh fakes it for a few modules): both libraries read it. */
+static void kernel_state(struct kmod_ctx *ctx, const char *names)
+{
+	char buf[1024], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", names);
+	for (char *n = strtok_r(buf, " ", &save); n; n = strtok_r(NULL, " ", &save)) {
+		struct kmod_module *m = NULL;
+		struct kmod_list *list, *l;
+		int state;
+
+		kmod_module_new_from_name(ctx, n, &m);
+		state = kmod_module_get_initstate(m);
+		printf("state %s: %d %s refcnt %d size %ld\n", n, state,
+		       state < 0 ? "-" : str(kmod_module_initstate_str(state)),
+		       kmod_module_get_refcnt(m), kmod_module_get_size(m));
+		list = kmod_module_get_holders(m);
+		print_modules("holders", list);
+		kmod_module_unref_list(list);
+		list = kmod_module_get_sections(m);
+		kmod_list_foreach(l, list)
+			printf("  section %s %#lx\n", kmod_module_section_get_name(l),
+			       kmod_module_section_get_address(l));
+		kmod_module_section_free_list(list);
+		printf("  probe fail-on-loaded: %d\n",
+		       kmod_module_probe_insert_module(m, KMOD_PROBE_DRY_RUN |
+						       KMOD_PROBE_FAIL_ON_LOADED, NULL, NULL,
+						       NULL, print_action));
+		kmod_module_unref(m);
+	}
+}
+
+/*
+ * kmod_validate_resources() as indexes and configuration change, in @dir
+ * (a copy of a tree's indexes and an empty configuration directory, made
+ * for this run): what udev asks before each event.
+ */
+static void resources(const char *dir)
+{
+	struct timespec later[2] = { { 0, UTIME_OMIT }, { 2000000000, 0 } };
+	char tree_dir[4096], conf_dir[4096], path[4200];
+	const char *paths[] = { conf_dir, NULL };
+	struct kmod_ctx *ctx;
+
+	snprintf(tree_dir, sizeof(tree_dir), "%s/tree", dir);
+	snprintf(conf_dir, sizeof(conf_dir), "%s/conf", dir);
+	ctx = kmod_new(tree_dir, paths);
+	printf("resources fresh: %d\n", kmod_validate_resources(ctx));
+	printf("load: %d, then: %d\n", kmod_load_resources(ctx), kmod_validate_resources(ctx));
+	snprintf(path, sizeof(path), "%s/modules.alias.bin", tree_dir);
+	utimensat(AT_FDCWD, path, later, 0);
+	printf("an index changed: %d\n", kmod_validate_resources(ctx));
+	kmod_unload_resources(ctx);
+	printf("unloaded: %d\n", kmod_validate_resources(ctx));
+	printf("loaded again: %d, then: %d\n", kmod_load_resources(ctx),
+	       kmod_validate_resources(ctx));
+	snprintf(path, sizeof(path), "%s/new.conf", conf_dir);
+	close(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	printf("a configuration file added: %d\n", kmod_validate_resources(ctx));
+	kmod_unref(ctx);
+	snprintf(path, sizeof(path), "%s/modules.dep.bin", tree_dir);
+	unlink(path);
+	ctx = kmod_new(tree_dir, paths);
+	printf("load without modules.dep.bin: %d\n", kmod_load_resources(ctx));
+	kmod_unref(ctx);
+}
+
 /* kmod_new()'s configuration argument: NULL reads the standard places, {NULL} none. */
 static void default_config(void)
 {
@@ -297,6 +367,10 @@ int main(int argc, char **argv)
 			lookup(ctx, line, &detail);
 	}
 	from_paths(ctx, argv + 4, argc - 4);
+	if (getenv("COMPARE_RESOURCES_DIR"))
+		resources(getenv("COMPARE_RESOURCES_DIR"));
+	if (getenv("COMPARE_SYSFS_MODULES"))
+		kernel_state(ctx, getenv("COMPARE_SYSFS_MODULES"));
 	references(ctx);
 	{
 		struct kmod_module *m = NULL;

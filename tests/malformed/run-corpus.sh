@@ -100,6 +100,14 @@ run_case() {
 	else
 		outcome=succeeded
 	fi
+	# --json: whatever was written is one valid document (UTF-8, strict JSON)
+	if [ $verdict = PASS ] && [ -s "$out.out" ] && [[ " $* " == *" --json "* ]] &&
+		! python3 -c 'import json, sys
+data = open(sys.argv[1], "rb").read()
+assert data.endswith(b"\n") and data.count(b"\n") == 1
+json.loads(data.decode("utf-8"), parse_constant=lambda c: 1 / 0)' "$out.out" 2>/dev/null; then
+		outcome=bad-json verdict=FAIL detail="not one valid JSON document: $(head -c 200 "$out.out")"
+	fi
 	echo "$verdict $tool $outcome $id $detail" > "$WORK/res/$tool.$id"
 	rm -f "$out.out"
 	return 0
@@ -202,6 +210,11 @@ if have modinfo; then
 			echo "modinfo index-$v-symbol any $n - $M -b $d -k $VER symbol:fat_attach"
 		done
 	} > "$WORK/modinfo.cases"
+	# the same with --json: a module that cannot be read is left out of the
+	# document, which stays valid (checked in run_case)
+	sed 's/^modinfo \([^ ]*\) \(.*\) - \([^ ]*\) /modinfo json-\1 \2 - \3 --json /' \
+		"$WORK/modinfo.cases" > "$WORK/modinfo-json.cases"
+	cat "$WORK/modinfo-json.cases" >> "$WORK/modinfo.cases"
 	run_cases "$WORK/modinfo.cases"
 	tally modinfo
 fi
@@ -280,10 +293,13 @@ if have modprobe; then
 				echo "modprobe index-$v-$what any $n - $P -C $WORK/empty -d $d -S $VER --show-depends $what"
 			done
 			echo "modprobe index-$v-config any $n - $P -C $WORK/empty -d $d -S $VER -c"
+			echo "modprobe index-$v-config-json any $n - $P -C $WORK/empty -d $d -S $VER -c --json"
+			echo "modprobe index-$v-vfat-json any $n - $P -C $WORK/empty -d $d -S $VER --show-depends --json vfat"
 		done
 		for f in "$CORPUS"/configs/modprobe/*; do
 			b=$(basename "$f")
 			echo "modprobe config-$b-c any each:$b - $P -C $f -d $GOOD_ROOT -S $VER -c"
+			echo "modprobe config-$b-c-json any each:$b - $P -C $f -d $GOOD_ROOT -S $VER -c --json"
 			echo "modprobe config-$b-show any each:$b - $P -C $f -d $GOOD_ROOT -S $VER --show-depends dummy"
 		done
 		f=$CORPUS/configs/modprobe-dir

@@ -18,13 +18,15 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from jsoncheck import (KMOD_MODINFO, SIGNATURE_KEYS, Tally, as_json_text,  # noqa: E402
                        check_module, modinfo_records, modinfo_text_by_json, param_text, parse,
-                       run, trees)
+                       run, run_all, trees)
 
 def check_batch(t, ours, args, label):
     """Every module of one invocation: JSON against kmod -0 and our text."""
-    docs = parse(run([ours, '--json'] + args))
-    kmod0 = modinfo_records(run([KMOD_MODINFO, '-0'] + args))
-    text_ours = modinfo_text_by_json(run([ours] + args), docs)
+    out_json, out_kmod, out_text = run_all([[ours, '--json'] + args, [KMOD_MODINFO, '-0'] + args,
+                                            [ours] + args])
+    docs = parse(out_json)
+    kmod0 = modinfo_records(out_kmod)
+    text_ours = modinfo_text_by_json(out_text, docs)
     t.equal(len(docs), len(kmod0), 'module count against kmod -0', label)
     t.equal(len(docs), len(text_ours), 'module count against our text', label)
     for m, k, o in zip(docs, kmod0, text_ours):

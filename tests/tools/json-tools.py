@@ -19,6 +19,7 @@ Usage: json-tools.py BUILD_DIR FAKE_KERNEL_SO"""
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -136,6 +137,11 @@ def check_modprobe_depends(t, modprobe, tag, root, version):
                 t.check(set(d) == {'name', 'found_by', 'modules'}, 'plan members', args)
                 t.check((d['found_by'] == 'nothing') == (not d['modules']), 'found_by', args)
     shutil.rmtree(empty)
+    # --json that nothing prints: refused before anything is loaded
+    p = subprocess.run([modprobe, '-d', root, '-S', version, '--json', '-n', 'dummy'],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    t.equal((p.returncode, p.stdout, bool(p.stderr)), (1, b'', True),
+            'modprobe --json without -D or -c: refused', tag)
     return checked
 
 

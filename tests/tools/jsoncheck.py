@@ -68,6 +68,19 @@ def run(argv, env=None, check_rc=True, stdin=None):
     return p.stdout
 
 
+def run_all(argvs):
+    """stdout of each of @argvs, run side by side (each must exit 0)."""
+    procs = [subprocess.Popen(a, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for a in argvs]
+    outs = []
+    for a, p in zip(argvs, procs):
+        out, err = p.communicate()
+        if p.returncode != 0:
+            raise RuntimeError(f'{a[:4]}... exited {p.returncode}: '
+                               f'{err.decode(errors="replace")[:500]}')
+        outs.append(out)
+    return outs
+
+
 def _no_duplicates(pairs):
     keys = [k for k, _ in pairs]
     if len(keys) != len(set(keys)):
@@ -342,6 +355,8 @@ def check_depmod(t, depmod, tag, root, version):
                         'modules.symbols', 'modules.devname'], 'depmod members', tag)
     with open(os.path.join(root, 'lib', 'modules', version, 'modules.dep')) as f:
         t.equal(len(doc['modules.dep']), sum(1 for _ in f), 'depmod: every module', tag)
-    p = run([depmod, '-b', root, '--json', version], check_rc=False)
-    t.equal(p, b'', 'depmod --json without -n: refused, nothing written', tag)
+    p = subprocess.run([depmod, '-b', root, '--json', version], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    t.equal((p.returncode, p.stdout, bool(p.stderr)), (1, b'', True),
+            'depmod --json without -n: refused, nothing written', tag)
     return len(doc['modules.dep'])

@@ -573,6 +573,7 @@ static void test_check_taints_and_removal(void **state)
 static void test_check_signature(void **state)
 {
 	struct module_spec m = { GOOD_INFO, uses_foo, (void *)good_versions };
+	struct modtool_check_result *res;
 
 	(void)state;
 	expect("unsigned.ko", &m, signing, false, MODTOOL_CHECK_TAINTS, 0, "E", "unsigned",
@@ -583,6 +584,17 @@ static void test_check_signature(void **state)
 	m.modinfo = "license=GPL|vermagic=" RELEASE " SMP modversions ";
 	expect("early.ko", &m, signing, false, MODTOOL_CHECK_REFUSED, -ENOEXEC, "",
 	       "vermagic-mismatch", NULL);
+	res = check_file("early.ko", signing, false);
+	for (size_t j = 0; j < modtool_check_result_finding_count(res, 0); j++) {
+		const char *code;
+
+		modtool_check_result_get_finding(res, 0, j, &code, NULL, NULL, NULL, NULL, NULL,
+						 NULL);
+		/* the taints (E, O) come after the version magic: not reached */
+		assert_int_equal(modtool_check_result_finding_reached(res, 0, j),
+				 strcmp(code, "unsigned") != 0 && strcmp(code, "out-of-tree") != 0);
+	}
+	modtool_check_result_free(res);
 }
 
 static void test_check_not_a_module(void **state)
@@ -619,6 +631,140 @@ static void test_check_bad_kernel(void **state)
 	write_file(path, junk, sizeof(junk) - 1);
 	assert_int_equal(modtool_check_set_symvers(chk, path), -EBADMSG);
 	assert_non_null(strstr(logbuf.text, "Module.symvers:1"));
+	modtool_check_free(chk);
+}
+
+/* modprobe.d and the load policy: notes, and the policy's refusal before the kernel */
+static void test_check_config_and_policy(void **state)
+{
+	static const char conf[] = "blacklist m\ninstall m /bin/true\nsoftdep m pre: foo\n";
+	static const char policy[] = "enforce forbid m\n";
+	struct module_spec spec = { GOOD_INFO, uses_foo, (void *)good_versions };
+	char path[PATH_MAX], confpath[128], poldir[128];
+	const char *const confs[] = { confpath, NULL }, *const dirs[] = { poldir, NULL };
+	struct modtool_check_result *res = NULL;
+	struct modtool_ctx *own;
+	struct modtool_check *chk;
+
+	(void)state;
+	write_module("m.ko", &spec);
+	snprintf(confpath, sizeof(confpath), "%s/m.conf", tmpdir);
+	write_file(confpath, conf, sizeof(conf) - 1);
+	snprintf(poldir, sizeof(poldir), "%s/policy.d", tmpdir);
+	mkdir(poldir, 0755);
+	snprintf(path, sizeof(path), "%s/10-m.conf", poldir);
+	write_file(path, policy, sizeof(policy) - 1);
+	assert_int_equal(modtool_ctx_new(tmpdir, &own), 0);
+	modtool_ctx_set_log_fn(own, capture_log, &logbuf);
+	assert_true(modtool_ctx_load_config(own, confs, "") >= 0);
+	assert_int_equal(modtool_ctx_load_policy(own, dirs), 1);
+	assert_int_equal(modtool_check_new(own, &chk), 0);
+	snprintf(path, sizeof(path), "%s/vmlinux", tmpdir);
+	assert_int_equal(modtool_check_set_kernel_image(chk, path), 0);
+	snprintf(path, sizeof(path), "%s/m.ko", tmpdir);
+	assert_int_equal(modtool_check_module(chk, path, &res), 0);
+	assert_true(has_code(res, "blacklisted", NULL));
+	assert_true(has_code(res, "install-command", NULL));
+	assert_true(has_code(res, "policy", NULL));
+	assert_int_equal(modtool_check_result_get_verdict(res, 0), MODTOOL_CHECK_REFUSED);
+	assert_int_equal(modtool_check_result_get_error(res, 0), -ECANCELED);
+	/* refused before any syscall: nothing tainted */
+	assert_string_equal(modtool_check_result_get_taint(res, 0), "");
+	modtool_check_result_free(res);
+	modtool_check_free(chk);
+	modtool_ctx_free(own);
+}
+
+/* A System.map: names and GPL-only from where __ksymtab_NAME lies; no CRCs to check */
+static void test_check_system_map(void **state)
+{
+	static const char map[] =
+		"ffffffff82000000 R __start___ksymtab\n"
+		"ffffffff82000000 r __ksymtab_foo\n"
+		"ffffffff8200000c r __ksymtab_bar\n"
+		"ffffffff82000018 R __stop___ksymtab\n"
+		"ffffffff82000800 R __start___ksymtab_gpl\n"
+		"ffffffff82000800 r __ksymtab_baz\n"
+		"ffffffff8200080c R __stop___ksymtab_gpl\n";
+	static const char placeholder[] =
+		"ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n";
+	static const struct msym gpl_only[] = { { "baz", false }, END };
+	static const struct { const char *name; uint32_t crc; } wrong[] = {
+		{ "foo", 1 }, { "baz", 2 }, { NULL, 0 },
+	};
+	struct module_spec m = { "license=Proprietary|intree=Y|vermagic=" VERMAGIC, gpl_only,
+				 (void *)wrong };
+	struct modtool_check_result *res = NULL;
+	struct modtool_check *chk;
+	char path[PATH_MAX];
+
+	(void)state;
+	write_module("map-gpl.ko", &m);
+	assert_int_equal(modtool_check_new(ctx, &chk), 0);
+	snprintf(path, sizeof(path), "%s/System.map-placeholder", tmpdir);
+	write_file(path, placeholder, sizeof(placeholder) - 1);
+	assert_int_equal(modtool_check_set_system_map(chk, path), -ENODATA);
+	snprintf(path, sizeof(path), "%s/System.map-broken", tmpdir);
+	write_file(path, "not a map\n", 10);
+	assert_int_equal(modtool_check_set_system_map(chk, path), -EBADMSG);
+	assert_int_equal(modtool_check_get_export_count(chk), 0);
+	snprintf(path, sizeof(path), "%s/System.map", tmpdir);
+	write_file(path, map, sizeof(map) - 1);
+	assert_int_equal(modtool_check_set_system_map(chk, path), 0);
+	assert_int_equal(modtool_check_get_export_count(chk), 3);
+	snprintf(path, sizeof(path), "%s/map-gpl.ko", tmpdir);
+	assert_int_equal(modtool_check_module(chk, path, &res), 0);
+	/* refused for the GPL-only symbol; no CRC was known to disagree with */
+	assert_int_equal(modtool_check_result_get_verdict(res, 0), MODTOOL_CHECK_REFUSED);
+	assert_int_equal(modtool_check_result_get_error(res, 0), -ENOENT);
+	assert_true(has_code(res, "gpl-only-symbol", "baz"));
+	assert_false(has_code(res, "crc-mismatch", NULL));
+	modtool_check_result_free(res);
+	modtool_check_free(chk);
+}
+
+struct tree_seen {
+	char names[64][64];
+	size_t n;
+};
+
+static int tree_collect(void *data, const struct modtool_check_result *res)
+{
+	struct tree_seen *t = data;
+
+	assert_int_equal(modtool_check_result_count(res), 1);
+	if (t->n < 64)
+		snprintf(t->names[t->n++], sizeof(t->names[0]), "%s",
+			 strrchr(modtool_check_result_get_path(res, 0), '/') + 1);
+	return 0;
+}
+
+static int tree_stop(void *data, const struct modtool_check_result *res)
+{
+	(void)res;
+	return ++*(int *)data == 3 ? 42 : 0;
+}
+
+/* Every module file of the tree, in path order whatever thread read it; a stop is passed on. */
+static void test_check_tree(void **state)
+{
+	struct modtool_check *chk;
+	struct tree_seen seen = { .n = 0 };
+	char path[PATH_MAX];
+	int calls = 0, files;
+
+	(void)state;
+	files = run_status("exit $(ls '%s' | grep -c '\\.ko$')", tmpdir);
+	assert_true(files >= 10);
+	assert_int_equal(modtool_check_new(ctx, &chk), 0);
+	snprintf(path, sizeof(path), "%s/vmlinux", tmpdir);
+	assert_int_equal(modtool_check_set_kernel_image(chk, path), 0);
+	assert_int_equal(modtool_check_tree(chk, tree_collect, &seen), 0);
+	assert_int_equal(seen.n, (size_t)files);
+	for (size_t i = 1; i < seen.n; i++)
+		assert_true(strcmp(seen.names[i - 1], seen.names[i]) < 0);
+	assert_int_equal(modtool_check_tree(chk, tree_stop, &calls), 42);
+	assert_int_equal(calls, 3);
 	modtool_check_free(chk);
 }
 
@@ -659,6 +805,9 @@ int main(void)
 		cmocka_unit_test(test_check_signature),
 		cmocka_unit_test(test_check_not_a_module),
 		cmocka_unit_test(test_check_bad_kernel),
+		cmocka_unit_test(test_check_config_and_policy),
+		cmocka_unit_test(test_check_tree),
+		cmocka_unit_test(test_check_system_map),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

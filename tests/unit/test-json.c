@@ -103,6 +103,27 @@ static void test_structure(void **state)
 	free(out);
 }
 
+static void fill_members(struct modtool_json *j, const void *arg)
+{
+	(void)arg;
+	modtool_json_begin_object(j);
+	modtool_json_member_string(j, "s", "v\x01");
+	modtool_json_member_string(j, "n", NULL);
+	modtool_json_member_int(j, "i", -42);
+	modtool_json_member_bool(j, "b", true);
+	modtool_json_end_object(j);
+}
+
+/* The one-call members write what a key and a value would. */
+static void test_members(void **state)
+{
+	char *out = written(fill_members, NULL);
+
+	(void)state;
+	assert_string_equal(out, "{\"s\":\"v\\u0001\",\"n\":null,\"i\":-42,\"b\":true}\n");
+	free(out);
+}
+
 static void fill_nothing(struct modtool_json *j, const void *arg)
 {
 	(void)j;
@@ -300,6 +321,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_members),
 		cmocka_unit_test(test_empty_and_null),
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_valid_utf8),

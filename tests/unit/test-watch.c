@@ -315,6 +315,67 @@ static void test_monitor_overrun(void **state)
 	fixture_close(&f);
 }
 
+/* The socket filter, on a socketpair: module events pass, others never reach the monitor. */
+static void test_filter(void **state)
+{
+	static const char *const pass[] = { "add@/module/x", "remove@/module/x", "change@/module/x",
+		"move@/module/x", "bind@/module/x", "unbind@/module/x", "online@/module/x",
+		"offline@/module/x" };
+	static const char *const drop[] = { "add@/devices/x", "add@/modulex/y", "a", "",
+		"add/module/x", "remove@/Module/x", "adding/module/x", "@/module/x" };
+	char buf[64];
+	int sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(mt_uevent_attach_filter(sv[0]), 0);
+	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+		assert_int_equal(send(sv[1], drop[i], strlen(drop[i]), 0), (ssize_t)strlen(drop[i]));
+	for (size_t i = 0; i < sizeof(pass) / sizeof(pass[0]); i++) {
+		assert_int_equal(send(sv[1], pass[i], strlen(pass[i]), 0), (ssize_t)strlen(pass[i]));
+		memset(buf, 0, sizeof(buf));
+		assert_int_equal(recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT), (ssize_t)strlen(pass[i]));
+		assert_string_equal(buf, pass[i]);
+	}
+	assert_int_equal(recv(sv[0], buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* The real uevent socket (the snapshot from a fake /proc/modules): opened, empty, resized. */
+static void test_netlink_socket(void **state)
+{
+	struct modtool_monitor_event *ev = NULL;
+	struct modtool_monitor *mon;
+	struct modtool_ctx *ctx;
+	struct log_capture log = { 0 };
+	int err;
+
+	(void)state;
+	put("proc/modules", "");
+	assert_int_equal(modtool_ctx_new("/nonexistent-tree", &ctx), 0);
+	modtool_ctx_set_log_fn(ctx, capture_log, &log);
+	assert_int_equal(modtool_ctx_set_sysroot(ctx, root), 0);
+	err = modtool_monitor_new(ctx, MODTOOL_MONITOR_FILE_INFO, &mon);
+	if (err == -EPERM || err == -EACCES || err == -EAFNOSUPPORT || err == -EPROTONOSUPPORT) {
+		modtool_ctx_free(ctx);
+		skip();	/* no netlink here (a sandbox) */
+	}
+	assert_int_equal(err, 0);
+	assert_true(modtool_monitor_get_fd(mon) >= 0);
+	assert_int_equal(modtool_monitor_set_buffer_size(mon, 4096), 0);
+	assert_int_equal(modtool_monitor_set_buffer_size(mon, 0), -EINVAL);
+	assert_int_equal(modtool_monitor_next(mon, &ev), -EAGAIN);
+	assert_null(ev);
+	modtool_monitor_free(mon);
+	/* no /proc/modules: said, and no monitor */
+	assert_int_equal(run_status("rm '%s/proc/modules'", root), 0);
+	assert_int_equal(modtool_monitor_new(ctx, 0, &mon), -ENOENT);
+	assert_non_null(strstr(log.text, "could not read /proc/modules"));
+	modtool_ctx_free(ctx);
+}
+
 static void sha_hex(const void *data, size_t len, char hex[MT_SHA256_HEX_LEN])
 {
 	char path[PATH_MAX];
@@ -569,6 +630,8 @@ int main(void)
 		cmocka_unit_test(test_uevent_parser),
 		cmocka_unit_test(test_monitor_events),
 		cmocka_unit_test(test_monitor_overrun),
+		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_netlink_socket),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_journal_protocol),
 		cmocka_unit_test(test_audit),

@@ -3,7 +3,9 @@
 """Compare modtool check's predictions with what the kernel did, from the
 log tests/vm/check-guest.sh wrote.  Every disagreement fails.
 
-Usage: check-compare.py LOG TAG"""
+Usage: check-compare.py LOG TAG [HOST_PHASE1.json HOST_PHASE2.json HOST_PHASE3.json]
+The host's files: the same cases judged offline from the tree (-b), which
+must say what the guest's running-kernel check says."""
 import errno
 import json
 import os
@@ -53,6 +55,8 @@ while i < len(lines):
             phases[cur_phase]["err"].append("unparsable: " + text[:200])
     elif line.startswith("@@check-err ") and cur_phase:
         phases[cur_phase]["err"].append(line[12:])
+    elif line.startswith("@@case setup "):
+        cur = None
     elif line.startswith("@@case "):
         f = line.split()
         cur = {"phase": cur_phase, "err": [], "rmmod": None}
@@ -82,6 +86,22 @@ for p, ph in phases.items():
     for n, m in zip(names, targets):
         predicted[n] = m
 
+# the host's offline predictions, phase by phase, against the guest's
+for p, path in zip(("1", "2", "3"), sys.argv[3:6]):
+    try:
+        host = [m for m in json.load(open(path))["modules"] if m["target"]]
+    except (OSError, ValueError) as e:
+        check(False, "phase %s: the host's prediction %s: %s" % (p, path, e))
+        continue
+    names = [n for n in order if cases[n]["phase"] == p]
+    for n, h in zip(names, host):
+        g = predicted.get(n)
+        if g is None:
+            continue
+        check((h["verdict"], h["error"], h["taint"]) == (g["verdict"], g["error"], g["taint"]),
+              "%s: offline -b %s/%s/%s, in the guest %s/%s/%s" % (
+                  n, h["verdict"], h["error"], h["taint"], g["verdict"], g["error"], g["taint"]))
+
 agree = disagree = 0
 for name in order:
     c, m = cases[name], predicted.get(name)
@@ -89,8 +109,18 @@ for name in order:
         check(False, "%s: no prediction" % name)
         continue
     before = failed
+    codes = [f["code"] for f in m["findings"]]
     want_load = m["verdict"] in ("loads", "taints")
     got_load = c["rc"] == "0" and c["loaded"] == "1"
+    if "builtin" in codes:
+        # built in: modprobe has nothing to do and nothing appears in /proc/modules
+        check(want_load and c["rc"] == "0" and c["loaded"] == "0",
+              "%s: built in as predicted (%s; rc %s, listed %s)" % (name, m["verdict"], c["rc"], c["loaded"]))
+        agree += failed == before
+        disagree += failed != before
+        continue
+    if name.startswith("loaded"):
+        check("loaded" in codes, "%s: said to be loaded already (%s)" % (name, codes))
     check(want_load == got_load, "%s: predicted %s (%s), the kernel %s (rc %s) %s" % (
         name, m["verdict"], m["error"] or "-", "loaded it" if got_load else "refused it",
         c["rc"], c["err"][:1]))

@@ -15,8 +15,8 @@ for line in open(expected_file):
     files[name] = (path, sha, signer, None if srcversion == '-' else srcversion,
                    None if version == '-' else version)
 
-events, records, syslog, steps, errors = [], [], [], [], []
-exit_status, ended = None, False
+events, records, syslog, steps, errors, overrun, execs, text = [], [], [], [], [], [], [], []
+exit_status, overrun_exit, text_exit, ended = None, None, None, False
 for line in open(log, errors='replace'):
     line = line.rstrip('\r\n')
     if line.startswith('@@mon '):
@@ -26,6 +26,19 @@ for line in open(log, errors='replace'):
             errors.append('not JSON: ' + line)
     elif line == '@@journal @@record':
         records.append({})
+    elif line.startswith('@@overrun '):
+        try:
+            overrun.append(json.loads(line[10:]))
+        except ValueError:
+            errors.append('not JSON: ' + line)
+    elif line.startswith('@@exec '):
+        execs.append(line[7:])
+    elif line.startswith('@@text '):
+        text.append(line[7:])
+    elif line.startswith('@@text-exit '):
+        text_exit = int(line.split()[1])
+    elif line.startswith('@@overrun-exit '):
+        overrun_exit = int(line.split()[1])
     elif line.startswith('@@journal '):
         if records and '=' in line:
             k, v = line[10:].split('=', 1)
@@ -57,17 +70,46 @@ for s in steps:
     check(s.endswith(want), 'step %s' % s[7:])
 
 # ---- the events -----------------------------------------------------------
-# the readiness probe: "change" events written by hand to /sys/module/printk/uevent
-while events and events[0]['module'] == 'printk':
-    check(events[0]['action'] == 'change' and events[0]['written_by_hand'],
-          'the probe: change printk, written by hand')
-    events.pop(0)
+# the readiness probes: "change" events written by hand to /sys/module/printk/uevent
+def without_probes(evs, who):
+    probes = [e for e in evs if e['module'] == 'printk']
+    check(probes and all(e['action'] == 'change' and e['written_by_hand'] for e in probes),
+          '%s: the probes: change printk, written by hand (%d)' % (who, len(probes)))
+    return [e for e in evs if e['module'] != 'printk']
+# --exec: one command per event, in order, the fields in its environment
+want_exec = ['%d %s %s %d %s' % (e['seqnum'], e['action'], e['module'], e['written_by_hand'],
+                                 e['sha256'] or '') for e in events]
+got_exec = [l.rstrip() for l in execs]
+check(got_exec == [w.rstrip() for w in want_exec],
+      '--exec ran once per event, in order, with its fields (%d of %d; first difference %s)'
+      % (len(got_exec), len(want_exec), next(((g, w) for g, w in zip(got_exec, want_exec)
+                                               if g != w.rstrip()), None)))
+# text: the same events, each with its state, and its file where known
+check(text_exit == 0, 'the text monitor: SIGTERM, status 0 (%s)' % text_exit)
+# (each monitor sees the readiness probes written after it started listening)
+noshell = [l for l in text if l.startswith('no-shell')]
+check(noshell and all(l == 'no-shell $MODTOOL_MODULE a  b' for l in noshell),
+      '--exec without a shell: the words as written, nothing expanded (%d runs): %s'
+      % (len(noshell), sorted(set(noshell))[:2]))
+text = [l for l in text if not l.startswith('no-shell')]
+heads = [l.split()[1:3] for l in text if not l.startswith('    ') and ' printk ' not in l]
+check(heads == [[e['action'], e['module']] for e in events if e['module'] != 'printk'],
+      'the text monitor printed the same events (%d)' % len(heads))
+path, sha, signer = files['dummy'][:3]
+check(any(re.match(r'\S+Z add dummy \(seqnum \d+\): live, refcount \d+, taint none$', l) for l in text)
+      and '    /lib/modules%s sha256 %s signer %s' % (path.split('/lib/modules', 1)[1], sha, signer) in text,
+      'text: "add dummy (seqnum N): live, refcount N, taint none" and its file line')
+events = without_probes(events, 'monitor')
 want = [('add', 'dummy', False), ('add', 'dummy', True), ('remove', 'dummy', False),
         ('add', 'brd', False), ('remove', 'brd', False),
         ('add', 'fat', False), ('add', 'vfat', False), ('remove', 'vfat', False),
         ('remove', 'fat', False)]
 want += [('add', 'dummy', False), ('remove', 'dummy', False)] * 100
+want += [('add', 'dummy', False), ('add', 'fat', False), ('add', 'vfat', False),
+         ('remove', 'vfat', False), ('remove', 'fat', False), ('remove', 'dummy', False)]
 want += [('add', 'dummy', False), ('remove', 'dummy', False)]
+want += [('add', 'dummy', False), ('remove', 'dummy', False)] * 30
+want += [('add', 'brd', False), ('remove', 'brd', False)]
 got = [(e['action'], e['module'], e['written_by_hand']) for e in events]
 first_diff = next((i for i in range(max(len(got), len(want)))
                    if i >= len(got) or i >= len(want) or got[i] != want[i]), None)
@@ -94,6 +136,23 @@ for e in events:
 check(not bad, 'each event: /sys/module state, file, SHA-256 and signer as the host has them: %s'
       % bad[:2])
 
+# ---- the monitor with a small buffer, stopped through 30 cycles and a load -------
+check(overrun_exit == 0, 'the stopped monitor: SIGINT, status 0 (%s)' % overrun_exit)
+overrun = without_probes(overrun, 'stopped monitor')
+check(any(e['action'] == 'overrun' and e['synthesised'] for e in overrun),
+      'the stopped monitor reports an overrun: %s' % [e['action'] for e in overrun])
+loaded = set()
+for e in overrun:
+    if e['action'] == 'add':
+        loaded.add(e['module'])
+    elif e['action'] == 'remove':
+        loaded.discard(e['module'])
+check(loaded == {'brd'}, 'its events, applied in order, leave brd loaded and dummy not: %s' % loaded)
+check(any(e['action'] == 'add' and e['module'] == 'brd' and e['synthesised'] and e['seqnum'] == 0
+          and e['initstate'] == 'live' for e in overrun),
+      'the lost add of brd is synthesised from /proc/modules: %s'
+      % [(e['action'], e['module'], e['synthesised']) for e in overrun][-4:])
+
 # ---- the audit trail --------------------------------------------------------
 def find(**want):
     return [r for r in records if all(r.get(k) == v for k, v in want.items())]
@@ -107,7 +166,7 @@ check(first and first[0].get('MODTOOL_SHA256') == sha and first[0].get('MODTOOL_
       and 'MODTOOL_PARAMETERS' in first[0] and first[0].get('MODTOOL_RESULT') == 'ok'
       and first[0].get('MODTOOL_COMMAND', '').startswith('/ours/modprobe dummy'),
       'load dummy: path, SHA-256, signer, parameters, user, command: %s' % (first[:1],))
-# modprobe, then the burst (the last pair goes to syslog)
+# modprobe, then the burst (the pair in mode kernel is not recorded, the last goes to syslog)
 check(len(first) == 101 and len(find(MODTOOL_EVENT='remove', MODTOOL_MODULE='dummy')) == 101,
       'every load (101) and removal (101) of dummy through the journal: %d, %d'
       % (len(first), len(find(MODTOOL_EVENT='remove', MODTOOL_MODULE='dummy'))))
@@ -116,12 +175,17 @@ check(failed_load and failed_load[0].get('ERRNO') == '19' and failed_load[0].get
       'crc32c_intel: load-failed, ERRNO=19: %s' % failed_load[:1])
 brd = find(MODTOOL_EVENT='remove', MODTOOL_MODULE='brd')
 check(brd and brd[0].get('MODTOOL_FORCED') == '1', 'rmmod -f brd: remove, MODTOOL_FORCED=1')
+# (twice: in mode all, and in the default mode "kernel", which records only these)
 for m in ('fat', 'vfat'):
     r = find(MODTOOL_EVENT='load', MODTOOL_MODULE=m)
-    check(r and r[0].get('MODTOOL_REQUESTED_BY') == 'kernel' and r[0].get('MODTOOL_PARENT') == 'the kernel'
-          and r[0].get('MODTOOL_COMMAND', '').endswith('-q -- fs-vfat')
-          and '(requested by the kernel)' in r[0].get('MESSAGE', ''),
-          '%s: loaded at the kernel\'s request (modprobe -q -- fs-vfat), said so: %s' % (m, r[:1]))
+    check(len(r) == 2 and all(x.get('MODTOOL_REQUESTED_BY') == 'kernel'
+                              and x.get('MODTOOL_PARENT') == 'the kernel'
+                              and x.get('MODTOOL_COMMAND', '').endswith('-q -- fs-vfat')
+                              and '(requested by the kernel)' in x.get('MESSAGE', '') for x in r),
+          '%s: loaded twice at the kernel\'s request (modprobe -q -- fs-vfat), said so: %s'
+          % (m, r[:1]))
+check(len(find(MODTOOL_EVENT='remove', MODTOOL_MODULE='vfat')) == 1,
+      'mode kernel: a user\'s removal of vfat not recorded')
 refused = find(MODTOOL_EVENT='refused', MODTOOL_MODULE='vfat')
 check(refused and 'enforce forbid vfat (forbidden)' in refused[0].get('MODTOOL_RULE', '')
       and refused[0].get('ERRNO') == '125',

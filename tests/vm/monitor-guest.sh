@@ -29,16 +29,25 @@ done
 
 /ours/journal-listener /run/systemd/journal/socket > /tmp/journal.txt 2>&1 &
 journal=$!
-/ours/modtool monitor --json > /tmp/monitor.json 2> /tmp/monitor.err &
+# wait_ready FILE: until a "change" written by hand to printk's uevent file
+# comes back in a monitor's output FILE
+wait_ready() {
+	for i in $(seq 1 50); do
+		echo change > /sys/module/printk/uevent
+		grep -q printk "$1" 2> /dev/null && return 0
+		sleep 0.2
+	done
+	echo "@@error monitor not ready: $1" > $out
+}
+# JSON, and a command per event (a shell only because the command is one)
+/ours/modtool monitor --json --exec 'sh -c "echo $MODTOOL_SEQNUM $MODTOOL_ACTION $MODTOOL_MODULE $MODTOOL_WRITTEN_BY_HAND $MODTOOL_SHA256 >> /tmp/exec.txt"' \
+	> /tmp/monitor.json 2> /tmp/monitor.err &
 monitor=$!
-# ready when an event written by hand comes back
-for i in $(seq 1 50); do
-	echo change > /sys/module/printk/uevent
-	grep -q printk /tmp/monitor.json 2> /dev/null && break
-	sleep 0.2
-done
-grep -q printk /tmp/monitor.json || echo "@@error monitor not ready" > $out
-echo mark > /tmp/ready
+# text, for people; and a command that no shell sees: its words as written
+/ours/modtool monitor --exec 'echo no-shell $MODTOOL_MODULE "a  b"' > /tmp/text.txt 2> /tmp/text.err &
+text=$!
+wait_ready /tmp/monitor.json
+wait_ready /tmp/text.txt
 sleep 0.5
 
 step() {
@@ -65,6 +74,14 @@ echo "enforce forbid vfat" > /etc/modtool/policy.d/10-vm.conf
 step /ours/modprobe vfat
 rm /etc/modtool/policy.d/10-vm.conf
 
+# the default mode: a user's load is not recorded, the kernel's request is
+echo "audit = kernel" > /etc/modtool/audit.conf
+step /ours/modprobe dummy
+mount -t vfat /dev/null /mnt 2> /dev/null
+step /ours/modprobe -r vfat
+step /ours/rmmod dummy
+echo "audit = all" > /etc/modtool/audit.conf
+
 # no journal: syslog
 kill $journal
 rm -f /run/systemd/journal/socket
@@ -76,15 +93,45 @@ step /ours/rmmod dummy
 sleep 1
 kill $syslog
 
-# the monitor's last events out, then SIGINT
+# a second monitor with a small buffer, stopped while 30 cycles and a load
+# happen: the kernel drops what does not fit, and says so; the monitor
+# reports an overrun and what /proc/modules shows changed meanwhile
+/ours/modtool monitor --json --buffer-size=2048 > /tmp/overrun.json 2> /tmp/overrun.err &
+small=$!
+wait_ready /tmp/overrun.json
+kill -STOP $small
+i=0
+while [ $i -lt 30 ]; do
+	/ours/insmod "$dummy" && /ours/rmmod dummy || echo "@@error overrun burst $i" > $out
+	i=$((i + 1))
+done
+/ours/modprobe brd
+kill -CONT $small
 sleep 2
+kill -INT $small
+wait $small
+echo "@@overrun-exit $?" > $out
+/ours/rmmod brd
+
+# the monitors' last events out (and --exec's commands run), then SIGINT
+sleep 2
+for i in $(seq 1 120); do
+	[ "$(wc -l < /tmp/exec.txt)" -ge "$(wc -l < /tmp/monitor.json)" ] && break
+	sleep 0.5
+done
 kill -INT $monitor
+kill -TERM $text
 wait $monitor
 echo "@@monitor-exit $?" > $out
+wait $text
+echo "@@text-exit $?" > $out
 {
 	cat /tmp/steps
 	sed 's/^/@@mon /' /tmp/monitor.json
-	sed 's/^/@@monerr /' /tmp/monitor.err
+	sed 's/^/@@monerr /' /tmp/monitor.err /tmp/overrun.err /tmp/text.err
+	sed 's/^/@@exec /' /tmp/exec.txt
+	sed 's/^/@@text /' /tmp/text.txt
+	sed 's/^/@@overrun /' /tmp/overrun.json
 	sed 's/^/@@journal /' /tmp/journal.txt
 	sed 's/^/@@syslog /' /tmp/syslog.txt
 	echo "@@kernel $(uname -r)"
