@@ -193,6 +193,49 @@ for t in 6.1 6.12; do
 	compare "systemd-modules-load, $t: $names names ($loads module loads)" \
 		"$work/modules-load-$t-debian" "$work/modules-load-$t-ours"
 
+	# A configuration of our own (modprobe.d and the kernel command line, the
+	# fake kernel's with FAKE_KERNEL_MODPROBE_D): blacklists, options from
+	# both, softdeps, an alias and an install command, through udev's builtin
+	# (which applies the blacklist) and systemd-modules-load.
+	for side in debian ours; do
+		fake_root "$root" "$tree" "$ver"
+		mkdir -p "$root/etc/modprobe.d" "$root/lib/modprobe.d"
+		cat > "$root/etc/modprobe.d/peer.conf" <<-'EOF'
+		blacklist ata_generic
+		blacklist pcspkr
+		options loop max_loop=8
+		options vfat utf8=1 shortname=mixed
+		softdep ext4 pre: crc16 post: loop
+		alias peer-fs vfat
+		install dummy /bin/true
+		EOF
+		printf 'options loop max_part=2\nblacklist psmouse\n' > "$root/lib/modprobe.d/peer.conf"
+		echo 'quiet modprobe.blacklist=usbhid loop.max_part=3 vfat.iocharset=utf8' \
+			> "$root/proc/cmdline"
+		printf '%s\n' loop vfat peer-fs ext4 dummy pcspkr psmouse usbhid > "$root/load.conf"
+		{
+			FAKE_KERNEL_ROOT=$root FAKE_KERNEL_RELEASE=$ver FAKE_KERNEL_MODPROBE_D=1 \
+				LD_PRELOAD=$shim LD_LIBRARY_PATH=$(side_path "$side") \
+				SYSTEMD_LOG_LEVEL=debug udevadm test-builtin \
+				"kmod load loop vfat peer-fs ext4 dummy pcspkr psmouse usbhid $(grep -v '^#' "$here/../vm/modaliases" | tr '\n' ' ')" \
+				/sys/class/mem/null 2>&1 | sed -n '/^Loading module/,/^Unload kernel module index/p'
+			echo "== the kernel was asked:"
+			cat "$root/log"
+			rm -rf "$root/sys/module" "$root/log"
+			mkdir "$root/sys/module"
+			FAKE_KERNEL_ROOT=$root FAKE_KERNEL_RELEASE=$ver FAKE_KERNEL_MODPROBE_D=1 \
+				LD_PRELOAD=$shim LD_LIBRARY_PATH=$(side_path "$side") \
+				SYSTEMD_LOG_LEVEL=debug /lib/systemd/systemd-modules-load "$root/load.conf" \
+				2>&1 | sed -n '/^apply:/,$p' | sed "s|$root|ROOT|g"
+			echo "== the kernel was asked:"
+			cat "$root/log"
+		} > "$work/config-$t-$side"
+	done
+	loads=$(grep -c '^f\{0,1\}init_module' "$work/config-$t-debian")
+	blacklisted=$(grep -c 'ata_generic\|usbhid' "$work/config-$t-debian")
+	compare "modprobe.d and kernel command line through udevadm and systemd-modules-load, $t ($loads module loads)" \
+		"$work/config-$t-debian" "$work/config-$t-ours"
+
 	# dracut-install: every 25th module of the tree, with what it needs
 	mapfile -t mods < <(sed -n 's|^\([^:]*/\)\{0,1\}\([^/:]*\)\.ko[^:]*:.*|\2|p' \
 		"$tree/lib/modules/$ver/modules.dep" | awk 'NR % 25 == 1')

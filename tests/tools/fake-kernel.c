@@ -4,6 +4,9 @@
  * ours alike: absolute paths under /sys and /proc are read from
  * $FAKE_KERNEL_ROOT instead, and the module syscalls act on that tree.
  *
+ * With FAKE_KERNEL_MODPROBE_D set, the modprobe.d directories are read from
+ * the tree too (a configuration of the test's own, none of the machine's).
+ *
  * The tree holds /sys/module/NAME/{initstate,refcnt,holders/} for loaded
  * modules (no initstate: built in); /proc/modules is regenerated from it
  * when a program starts and after each change.  Every module syscall is
@@ -48,9 +51,28 @@ static const char *fake_root(void)
 	return r && *r ? r : NULL;
 }
 
+/* With FAKE_KERNEL_MODPROBE_D set, modprobe.d's directories too. */
+static bool is_config_path(const char *path)
+{
+	static const char *const dirs[] = {
+		"/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
+		"/usr/lib/modprobe.d", "/lib/modprobe.d",
+	};
+
+	if (!getenv("FAKE_KERNEL_MODPROBE_D"))
+		return false;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		size_t len = strlen(dirs[i]);
+
+		if (strncmp(path, dirs[i], len) == 0 && (path[len] == '\0' || path[len] == '/'))
+			return true;
+	}
+	return false;
+}
+
 static bool is_kernel_path(const char *path)
 {
-	return strncmp(path, "/sys/", 5) == 0 || strncmp(path, "/proc/", 6) == 0 ||
+	return is_config_path(path) || strncmp(path, "/sys/", 5) == 0 || strncmp(path, "/proc/", 6) == 0 ||
 	       strcmp(path, "/sys") == 0 || strcmp(path, "/proc") == 0 ||
 	       strcmp(path, "/dev/kmsg") == 0 ||	/* the kernel log: a file in the tree */
 	       strncmp(path, "/lib/modules/", 13) == 0;	/* kmod static-nodes' tree */
