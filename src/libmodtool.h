@@ -1051,7 +1051,9 @@ int modtool_check_add_certificates(struct modtool_check *chk, const char *path);
 /*
  * The kernel running now: what is loaded or built in, sig_enforce, lockdown,
  * modules_disabled, firmware_class.path (read from the context's /proc and
- * /sys), and the load policy (modtool-policy.d).
+ * /sys).  The load policy is asked when the context has one
+ * (modtool_ctx_load_policy()), the configuration's notes come from what
+ * modtool_ctx_load_config() read, whichever kernel is checked.
  */
 int modtool_check_use_running_kernel(struct modtool_check *chk);
 /*

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "libmodtool.h"
 #include "module/elf-reader.h"
@@ -57,6 +58,9 @@ int mt_export_table_add_symvers(struct modtool_ctx *ctx, struct mt_export_table 
  */
 int mt_export_table_add_system_map(struct modtool_ctx *ctx, struct mt_export_table *t,
 				   const char *path);
+
+/* A kernel text file, regular files only, never blocking: NULL and *@err (logged). */
+FILE *mt_check_open_text(struct modtool_ctx *ctx, const char *path, int *err);
 
 /* ---- findings ---- */
 

@@ -184,12 +184,9 @@ int mt_export_table_add_symvers(struct modtool_ctx *ctx, struct mt_export_table 
 	ssize_t len;
 	FILE *f;
 
-	f = fopen(path, "re");
-	if (!f) {
-		err = -errno;
-		mt_err(ctx, "%s: %s\n", path, strerror(-err));
+	f = mt_check_open_text(ctx, path, &err);
+	if (!f)
 		return err;
-	}
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (len > 0 && line[len - 1] == '\n')
@@ -216,5 +213,9 @@ int mt_export_table_add_symvers(struct modtool_ctx *ctx, struct mt_export_table 
 	}
 	free(line);
 	fclose(f);
+	if (err == 0 && count == 0) {
+		mt_err(ctx, "%s: no exports in it: not a Module.symvers\n", path);
+		err = -ENODATA;
+	}
 	return err < 0 ? err : count;
 }

@@ -59,13 +59,10 @@ static int read_map(struct modtool_ctx *ctx, const char *path, struct map_read *
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	int err = 0;
-	FILE *f = fopen(path, "re");
+	FILE *f = mt_check_open_text(ctx, path, &err);
 
-	if (!f) {
-		err = -errno;
-		mt_err(ctx, "%s: %s\n", path, strerror(-err));
+	if (!f)
 		return err;
-	}
 	while (err == 0 && getline(&line, &cap, f) >= 0) {
 		lineno++;
 		err = map_line(r, line);

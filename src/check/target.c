@@ -250,12 +250,9 @@ MT_EXPORT int modtool_check_set_kernel_config(struct modtool_check *chk, const c
 
 	if (!chk || !path)
 		return -EINVAL;
-	f = fopen(path, "re");
-	if (!f) {
-		err = -errno;
-		mt_err(chk->ctx, "%s: %s\n", path, strerror(-err));
+	f = mt_check_open_text(chk->ctx, path, &err);
+	if (!f)
 		return err;
-	}
 	while (getline(&line, &cap, f) >= 0) {
 		line[strcspn(line, "\n")] = '\0';
 		config_line(chk, line);

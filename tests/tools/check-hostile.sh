@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # modtool check on broken kernels and modules: a cut vmlinuz, one whose
 # payload is damaged, an empty one, a vmlinux whose export tables lie, a
-# Module.symvers with a bad line, a module that is not one, a cut module,
+# Module.symvers with a bad line, an empty one, a FIFO in place of one (or of
+# the .config), a module that is not one, a cut module,
 # a name nobody has.  Each gets one clear message naming the file and the
 # problem and its documented status (4 for what cannot be read, 2 for a
 # module the kernel would refuse), never a crash or a hang.
@@ -63,6 +64,11 @@ expect 4 "vmlinuz-empty" "$modtool" check -b "$root" -K "$t/vmlinuz-empty" dummy
 expect 4 "__ksymtab_strings" "$modtool" check -b "$root" -K "$t/vmlinux-lying" dummy
 expect 4 "Module.symvers:2" "$modtool" check -b "$root" --symvers "$t/Module.symvers" dummy
 expect 4 "no-such-file" "$modtool" check -b "$root" --symvers "$t/no-such-file" dummy
+mkfifo "$t/fifo"
+: > "$t/empty"
+expect 4 "not a regular file" "$modtool" check -b "$root" --symvers "$t/fifo" dummy
+expect 4 "not a regular file" "$modtool" check -b "$root" --config "$t/fifo" dummy
+expect 4 "no exports in it" "$modtool" check -b "$root" --symvers "$t/empty" dummy
 expect 2 "not an ELF file" "$modtool" check -b "$root" "$t/text.ko"
 expect 2 "would be refused" "$modtool" check -b "$root" "$t/cut.ko"
 expect 4 "no module of that name" "$modtool" check -b "$root" no_such_module_anywhere

@@ -3,7 +3,7 @@
 # modtool check against what Debian's real kernels (6.1 and 6.12, qemu) then
 # do.  Real Debian modules and real ones altered (tests/vm/alter-module.py)
 # to trip each finding: no signature, a broken signature, a signature by a
-# key the kernel does not hold, no intree, the
+# key the kernel does not hold, no intree, a proprietary licence, the
 # vermagic's flags or release changed or dropped, a __versions CRC and
 # module_layout's changed, an undefined symbol renamed, a licence that makes
 # GPL-only symbols unreachable, a namespace import dropped; a staging module,
@@ -47,6 +47,8 @@ overlay() {
 	f() { find "$tree" -name "$1.ko*" | head -n 1; }
 	alter() { out=$1 mod=$2; shift 2; "$here/alter-module.py" "$(f "$mod")" "$c/$out.ko" "$@"; }
 	alter gpl-only vrf strip-sig set-info=license=MIT
+	# a library that uses no GPL-only symbol: loads, tainted P
+	alter proprietary crc7 strip-sig set-info=license=MIT
 	alter unsigned dummy strip-sig
 	alter out-of-tree brd strip-sig drop-info=intree
 	alter vermagic-flags loop strip-sig vermagic-drop=preempt
@@ -77,6 +79,7 @@ overlay() {
 	cat > "$c/cases" <<-EOF
 	1 gpl-only vrf insmod $c/gpl-only.ko
 	1 unsigned dummy insmod $c/unsigned.ko
+	1 proprietary crc7 insmod $c/proprietary.ko
 	1 out-of-tree brd insmod $c/out-of-tree.ko
 	1 vermagic-flags loop insmod $c/vermagic-flags.ko
 	1 vermagic-release ifb insmod $c/vermagic-release.ko
