@@ -6,7 +6,8 @@
 # loading modules would do to that kernel, then boot Debian's 6.12
 # kernel in qemu: load, list and remove real modules while modtool monitor
 # records the kernel's events, a load policy refusing vfat (also the kernel's
-# own request), and modtool status.
+# own request), and modtool status; last, a Debian 12 system running on
+# modtool: our Debian packages in place of kmod and libkmod2, booted.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
@@ -43,3 +44,5 @@ echo "== modtool check: would they load into that kernel, and what would they do
 rm -f "$copy"
 echo "== booting Debian's 6.12 kernel in qemu (software emulation: about 20 seconds)"
 "$top/tests/vm/run-vm.sh" --demo "$top" "$top/build"
+echo "== a Debian 12 system on modtool: our packages in place of kmod and libkmod2, booted"
+"$top/tests/system/demo.sh" "$top" "$top/build"

@@ -18,6 +18,7 @@ echo "waited $i s for the boot's jobs"
 
 uname -r > "$out/kernel"
 cut -d' ' -f1 /proc/modules | sort > "$out/lsmod"
+lsmod > "$out/lsmod-output" 2>&1
 systemctl list-units --all --no-legend --plain --state=active | awk '{print $1}' | sort \
 	> "$out/active-units"
 systemctl --failed --no-legend --plain | awk '{print $1}' > "$out/failed-units"

@@ -135,7 +135,12 @@ for spec in ":0" "-f:3" "--force:3" "--force-vermagic:2" "--force-modversion:1" 
 	check "insmod ${opts:-(no option)}: finit_module flags $want" \
 		grep -qx "finit_module dummy \[\] $want" "$work/k/log"
 done
-check "kmod --version: ours" "$ours" --version
+# (a recorded difference: ours names itself, and its own feature line)
+"$ours" --version > "$work/a" 2>&1
+check "kmod --version: modtool's version line" grep -qx 'modtool version [0-9][0-9.]*' "$work/a"
+check "kmod --version: the feature line kmod's scripts read" grep -Eqx '([+-][A-Z0-9]+ ?)+' "$work/a"
+"$work/bin/modprobe" --version > "$work/b" 2>&1
+check "as modprobe --version: the same as kmod --version" cmp -s "$work/a" "$work/b"
 check "kmod with no command: status 1" not "$ours"
 check "kmod with an unknown command: status 1" not "$ours" frobnicate
 finish
