@@ -62,12 +62,14 @@ static int judge(struct mt_view *v, const struct modtool_verification *ver)
 			 reason ? reason : "?");
 		return unsigned_like(v, "unsupported-signature", what);
 	case MODTOOL_VERDICT_BAD_SIGNATURE:
+		/* verify's reason already says "does not match": say it once,
+		 * with what libcrypto reported behind it */
 		return mt_finding_add(v->m, "bad-signature", MODTOOL_FINDING_REFUSE,
 				      MT_STAGE_SIGNATURE, 0, -EKEYREJECTED, NULL,
 				      "the file changed after it was signed: reinstall it, or "
 				      "sign it again",
-				      "its signature does not match its contents (%s): the kernel "
-				      "rejects it even without enforcement", reason ? reason : "?");
+				      "%s: the kernel rejects it even without enforcement",
+				      reason ? reason : "its signature does not match its contents");
 	default:
 		return mt_finding_add(v->m, "malformed-signature", MODTOOL_FINDING_REFUSE,
 				      MT_STAGE_SIGNATURE, 0, -EBADMSG, NULL,
