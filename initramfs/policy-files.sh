@@ -50,15 +50,23 @@ modtool_policy_files() (
 	[ -n "$files" ] || return 0
 
 	# Read by our own modprobe, as the image's tools will read it: a line or
-	# file that refuses every load is logged with "(fail closed)".
-	errors=$(MODTOOL_POLICY_DIRS="$sys:$etc" "$modprobe" -c 2>&1 > /dev/null)
+	# file that refuses every load is logged with "(fail closed)".  Its
+	# other lines about the policy are warnings (a broken warn rule, left
+	# out); those about modprobe.d are not ours to repeat, unless our
+	# modprobe itself failed.
+	level=W
+	if ! errors=$(MODTOOL_POLICY_DIRS="$sys:$etc" "$modprobe" -c 2>&1 > /dev/null); then
+		echo "E: modtool: $modprobe -c could not read the load policy" >&2
+		level=E fail=1
+	fi
 	while IFS= read -r line; do
 		case $line in
 		'') ;;
 		*'(fail closed)'*)
 			echo "E: modtool: ${line#*ERROR: }" >&2
 			fail=1 ;;
-		*) echo "W: modtool: ${line#*ERROR: }" >&2 ;;
+		*/modtool/policy.d*) echo "$level: modtool: ${line#*ERROR: }" >&2 ;;
+		*) [ "$level" = W ] || echo "E: modtool: $line" >&2 ;;
 		esac
 	done <<EOF
 $errors
