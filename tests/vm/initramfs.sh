@@ -32,7 +32,8 @@
 # forbidden module is refused to modprobe and to the kernel's own request,
 # /etc's file replacing /usr/lib's of the same name; in 6.12's, with
 # "certificates kernel", the kernel's image went in too: a module without its
-# signature is refused, Debian's signed one loads.
+# signature is refused, Debian's signed one loads.  With a certificate file
+# the policy names missing, both builders fail, naming file and line.
 #
 # Usage: initramfs.sh SOURCE_DIR BUILD_DIR
 # Images, listings, consoles and results are kept in BUILD_DIR/vm-initramfs.
@@ -66,9 +67,7 @@ namespace_mounts() {
 		cp -a "$dest$prefix/lib/dracut/modules.d/90modtool" "$dir/usrlib/dracut/modules.d/"
 		cp -a "$dest$prefix/share/initramfs-tools/hooks/modtool" "$dir/hooks/"
 	fi
-	if [ "$hook" = policy ]; then
-		namespace_policy "$tag" "$dir"
-	fi
+	case $hook in policy|broken-policy) namespace_policy "$tag" "$hook" "$dir" ;; esac
 	if [ "$hook" = nolibs ]; then
 		sed -i 's/^\([[:space:]]*for soname in\) .*; do$/\1 ; do/' \
 			"$dir/usrlib/dracut/modules.d/90modtool/module-setup.sh" "$dir/hooks/modtool"
@@ -96,11 +95,15 @@ namespace_mounts() {
 # The load policy on the builder's machine (under DIR/usrlib, overlaid on
 # /usr/lib, and DIR/etc on /etc): vfat forbidden in /etc's 50-vmtest.conf,
 # which replaces /usr/lib's (msdos forbidden); on 6.12 a signature required.
+# broken-policy: /etc's names a certificate file that is not there.
 namespace_policy() {
-	tag=$1 dir=$2
+	tag=$1 hook=$2 dir=$3
 	mkdir -p "$dir/usrlib/modtool/policy.d" "$dir/etc/modtool/policy.d"
 	echo 'enforce forbid msdos' > "$dir/usrlib/modtool/policy.d/50-vmtest.conf"
 	echo 'enforce forbid vfat' > "$dir/etc/modtool/policy.d/50-vmtest.conf"
+	if [ "$hook" = broken-policy ]; then
+		echo 'certificates /etc/modtool/missing.pem' >> "$dir/etc/modtool/policy.d/50-vmtest.conf"
+	fi
 	if [ "$tag" = 6.12 ]; then
 		printf 'certificates kernel\nenforce require-signature\n' \
 			> "$dir/usrlib/modtool/policy.d/60-signed.conf"
@@ -320,7 +323,11 @@ wait
 build 6.12-mkinitramfs-nolibs 6.12 mkinitramfs nolibs &
 build 6.12-mkinitramfs-policy 6.12 mkinitramfs policy
 wait
-build 6.1-dracut-policy 6.1 dracut policy
+# (and two that must fail: the builders stop on our hooks' error)
+build 6.1-dracut-policy 6.1 dracut policy &
+build 6.1-dracut-broken-policy 6.1 dracut broken-policy &
+build 6.12-mkinitramfs-broken-policy 6.12 mkinitramfs broken-policy
+wait
 echo "images built in $(($(date +%s) - start)) s"
 
 # Our tools are in every image, the libraries they dlopen() only with our
@@ -371,6 +378,19 @@ for name in 6.12-mkinitramfs-policy 6.1-dracut-policy; do
 	for file in $unwanted; do
 		if in_listing $name "$file"; then fail "$name: /$file is in the image"; else pass "$name: no /$file"; fi
 	done
+done
+
+# A certificate file the policy names and the machine lacks: no image,
+# and the error names the file and line.
+for name in 6.1-dracut-broken-policy 6.12-mkinitramfs-broken-policy; do
+	if [ "$(cat "$work/$name/listing")" != "build failed" ]; then
+		fail "$name: the image was built"
+	elif ! grep -q "E: modtool: /etc/modtool/policy.d/50-vmtest.conf:2: certificates /etc/modtool/missing.pem: no such file" \
+		"$work/$name/build.log"; then
+		fail "$name: the build failed, but not naming the file and line"
+	else
+		pass "$name: no image, the missing certificate file named"
+	fi
 done
 
 boot 6.1-mkinitramfs 6.1 & boot 6.1-dracut 6.1
