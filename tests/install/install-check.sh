@@ -143,10 +143,21 @@ done
 # (copy_exec /bin/kmod, cp -a of the modprobe and rmmod links) with prefix's
 # bin and sbin over /usr's, as an install with --prefix=/usr lays them.  In
 # the image each tool must be a link to the one copy of our kmod.
-# Usage: run_hook HOOK IMAGE
+#
+# With ROOT, the builder's machine holds ROOT's etc, run and usr/lib over its
+# own and ROOT/boot as /boot (what the load policy part of the hooks reads),
+# and the kernel release is VERSION; a dracut module-setup.sh is run as
+# dracut runs its installkernel().
+# Usage: run_hook HOOK IMAGE [ROOT VERSION]
 run_hook() {
 	unshare -m sh -eu -c '
-		dest=$1 prefix=$2 image=$3 hook=$4
+		dest=$1 prefix=$2 image=$3 hook=$4 root=$5 version=$6
+		if [ -n "$root" ]; then
+			for d in etc run usr/lib; do
+				mount -t overlay overlay -o "lowerdir=$root/$d:/$d" "/$d"
+			done
+			mount --bind "$root/boot" /boot
+		fi
 		for d in "$prefix/bin" "$prefix/sbin" "$prefix/share/initramfs-tools" \
 			 /usr/bin /usr/sbin; do
 			src=$dest$prefix/${d##*/}
@@ -159,7 +170,11 @@ run_hook() {
 			mkdir -p "$image/usr/$d"
 			ln -s "usr/$d" "$image/$d"
 		done
-		DESTDIR=$image verbose=n sh "$hook"' sh "$dest" "$prefix" "$2" "$1"
+		case $hook in
+		*/module-setup.sh)
+			initdir=$image kernel=$version bash -c '\''. "$1" && installkernel'\'' sh "$hook" ;;
+		*) DESTDIR=$image version=$version verbose=n sh "$hook" ;;
+		esac' sh "$dest" "$prefix" "$2" "$1" "${3:-}" "${4:-}"
 }
 # Usage: check_image HOOK KMOD TOOL...  (KMOD: where the image holds kmod)
 check_image() {
@@ -183,6 +198,79 @@ check_image() {
 	copies=$(find "$image" -name kmod -type f | wc -l)
 	[ "$copies" = 1 ] || { echo "$hook: $copies copies of kmod in the image"; fail=1; }
 }
+
+# The load policy into the image, from a builder's machine (run_hook's ROOT)
+# with policy files in all three directories, certificates as a file and a
+# directory, and a kernel image: the winning files and what their
+# certificates lines name, at the same paths; /run's only warned about, as a
+# broken warn line (the library leaves it out).  A
+# policy the image could not evaluate fails the hook, naming file and line:
+# a certificate file that is not there, a broken line, no kernel image for
+# "certificates kernel".
+# Usage: policy_case HOOK NAME VERSION EXPECT(ok|fail) [FILE:LINE...]
+policy_case() {
+	hook=$1 name=$2 version=$3 expect=$4
+	shift 4
+	image=$(mktemp -d "$dest/image.XXXXXX")
+	if run_hook "$hook" "$image" "$root" "$version" > "$dest/hook.out" 2>&1; then rc=0; else rc=$?; fi
+	if [ "$expect" = ok ] && [ "$rc" != 0 ]; then
+		echo "$hook: $name: failed ($rc):"; cat "$dest/hook.out"; fail=1; return 0
+	elif [ "$expect" = fail ] && [ "$rc" = 0 ]; then
+		echo "$hook: $name: did not fail"; fail=1; return 0
+	fi
+	for where in "$@"; do
+		if ! grep -q "^E: modtool: $where: " "$dest/hook.out"; then
+			echo "$hook: $name: no error naming $where:"; cat "$dest/hook.out"; fail=1; return 0
+		fi
+	done
+	echo "ok: $hook: $name"
+}
+check_policy() {
+	hook=$1
+	root=$dest/policy-root
+	rm -rf "$root"
+	p=modtool/policy.d
+	mkdir -p "$root/etc/$p" "$root/usr/lib/$p" "$root/run/$p" "$root/boot" "$root/etc/modtool/certs"
+	printf 'certificates kernel "/etc/modtool/certs"  # and a comment\nenforce require-signature\nwarn frobnicate\n' \
+		> "$root/usr/lib/$p/10-signed.conf"
+	echo 'enforce forbid msdos' > "$root/usr/lib/$p/50-site.conf"
+	printf 'enforce forbid vfat\ncertificates /etc/modtool/site.pem\n' > "$root/etc/$p/50-site.conf"
+	echo 'warn forbid floppy' > "$root/run/$p/60-runtime.conf"
+	echo 'a certificate' > "$root/etc/modtool/site.pem"
+	echo 'another' > "$root/etc/modtool/certs/a.der"
+	echo 'a kernel image' > "$root/boot/vmlinuz-6.0.0-test"
+
+	policy_case "$hook" "the policy" 6.0.0-test ok
+	for file in usr/lib/$p/10-signed.conf etc/$p/50-site.conf etc/modtool/site.pem \
+		    etc/modtool/certs/a.der boot/vmlinuz-6.0.0-test; do
+		if cmp -s "$root/$file" "$image/$file"; then
+			echo "ok: $hook: /$file in the image"
+		else
+			echo "$hook: /$file is not in the image as on the machine"; fail=1
+		fi
+	done
+	for file in usr/lib/$p/50-site.conf run/$p/60-runtime.conf; do
+		if [ -e "$image/$file" ]; then
+			echo "$hook: /$file is in the image"; fail=1
+		else
+			echo "ok: $hook: no /$file in the image"
+		fi
+	done
+	# /run's file, and a broken warn line (left out, not failing the build)
+	for warned in "/run/$p/60-runtime.conf " "/usr/lib/$p/10-signed.conf:3: "; do
+		if grep -q "^W: modtool: $warned" "$dest/hook.out"; then
+			echo "ok: $hook: ${warned% } warned about"
+		else
+			echo "$hook: no warning about ${warned% }"; fail=1
+		fi
+	done
+
+	policy_case "$hook" "no kernel image" 6.0.0-other fail "/usr/lib/$p/10-signed.conf:1"
+	rm "$root/etc/modtool/site.pem"
+	policy_case "$hook" "a certificate file missing" 6.0.0-test fail "/etc/$p/50-site.conf:2"
+	printf 'enforce forbid vfat\nenforce frobnicate\n' > "$root/etc/$p/50-site.conf"
+	policy_case "$hook" "a broken line" 6.0.0-test fail "/etc/$p/50-site.conf:2"
+}
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
 	[ -f /usr/share/initramfs-tools/hook-functions ]; then
 	kmod_in_image=$prefix/bin/kmod
@@ -194,6 +282,10 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null &&
 		check_image /usr/share/initramfs-tools/hooks/kmod /usr/bin/kmod \
 			/usr/sbin/modprobe /usr/sbin/rmmod
 	fi
+	# (the dracut module is read where it was installed: only its modprobe
+	# needs to be at its path)
+	check_policy "$prefix/share/initramfs-tools/hooks/modtool"
+	check_policy "$dest$prefix/lib/dracut/modules.d/90modtool/module-setup.sh"
 else
 	echo "skipped: initramfs hooks (needs root, unshare and initramfs-tools-core)"
 fi

@@ -27,6 +27,14 @@
 # udevadm and loginctl too (systemd >= 256 dlopen()s libkmod and the
 # compression libraries, and they would not come that way either).
 #
+# Two more images carry a load policy from the builder's machine (our hooks
+# put it in the image): in 6.1's (dracut) and 6.12's (mkinitramfs) a
+# forbidden module is refused to modprobe and to the kernel's own request,
+# /etc's file replacing /usr/lib's of the same name; in 6.12's, with
+# "certificates kernel", the kernel's image went in too: a module without its
+# signature is refused, Debian's signed one loads.  With a certificate file
+# the policy names missing, both builders fail, naming file and line.
+#
 # Usage: initramfs.sh SOURCE_DIR BUILD_DIR
 # Images, listings, consoles and results are kept in BUILD_DIR/vm-initramfs.
 # Exit 77 (skipped) when not root or a builder, qemu or busybox is missing.
@@ -35,9 +43,9 @@ set -eu
 # The modules the guest's checks need in the image's tree (dependencies are
 # added by the builders) and the names loading them must leave in
 # /proc/modules.
-tree_modules="dummy bridge vfat"
+tree_modules="dummy bridge msdos vfat"
 bridge_loads="bridge stp llc"
-vfat_loads="vfat fat"
+msdos_loads="msdos fat"
 dummies="dummy.ko dummy-crc32.ko.xz dummy-crc64.ko.xz dummy.ko.zst"
 
 kver_of() {
@@ -59,6 +67,7 @@ namespace_mounts() {
 		cp -a "$dest$prefix/lib/dracut/modules.d/90modtool" "$dir/usrlib/dracut/modules.d/"
 		cp -a "$dest$prefix/share/initramfs-tools/hooks/modtool" "$dir/hooks/"
 	fi
+	case $hook in policy|broken-policy) namespace_policy "$tag" "$hook" "$dir" ;; esac
 	if [ "$hook" = nolibs ]; then
 		sed -i 's/^\([[:space:]]*for soname in\) .*; do$/\1 ; do/' \
 			"$dir/usrlib/dracut/modules.d/90modtool/module-setup.sh" "$dir/hooks/modtool"
@@ -81,6 +90,25 @@ namespace_mounts() {
 			mount -t overlay overlay -o "lowerdir=$work/sbin:$sbin" "$sbin"
 		fi
 	done
+}
+
+# The load policy on the builder's machine (under DIR/usrlib, overlaid on
+# /usr/lib, and DIR/etc on /etc): vfat forbidden in /etc's 50-vmtest.conf,
+# which replaces /usr/lib's (msdos forbidden); on 6.12 a signature required.
+# broken-policy: /etc's names a certificate file that is not there.
+namespace_policy() {
+	tag=$1 hook=$2 dir=$3
+	mkdir -p "$dir/usrlib/modtool/policy.d" "$dir/etc/modtool/policy.d"
+	echo 'enforce forbid msdos' > "$dir/usrlib/modtool/policy.d/50-vmtest.conf"
+	echo 'enforce forbid vfat' > "$dir/etc/modtool/policy.d/50-vmtest.conf"
+	if [ "$hook" = broken-policy ]; then
+		echo 'certificates /etc/modtool/missing.pem' >> "$dir/etc/modtool/policy.d/50-vmtest.conf"
+	fi
+	if [ "$tag" = 6.12 ]; then
+		printf 'certificates kernel\nenforce require-signature\n' \
+			> "$dir/usrlib/modtool/policy.d/60-signed.conf"
+	fi
+	mount -t overlay overlay -o "lowerdir=$dir/etc:/etc" /etc
 }
 
 # TAG's tree indexed by our depmod into $work/TAG/index (an overlay's upper layer).
@@ -195,9 +223,20 @@ prepare() {
 			echo "insmod:$f rc=0 live rmmod-rc=0"
 		done
 		echo "modprobe:bridge rc=0 $bridge_loads"
-		echo "depmod-a+modprobe:vfat rc=0 index rc=0 $vfat_loads"
+		echo "depmod-a+modprobe:msdos rc=0 index rc=0 $msdos_loads"
 		echo "done"
 	} > "$work/$tag/expected"
+	"$here/alter-module.py" "$data/dummy.ko" "$data/dummy-unsigned.ko" strip-sig > /dev/null
+	{
+		echo "policy:modprobe:vfat rc=1 refused"
+		echo "policy:kernel:msdos requested $msdos_loads"
+		echo "policy:kernel:vfat refused"
+		if [ "$tag" = 6.12 ]; then
+			echo "policy:insmod:unsigned rc=1 refused"
+			echo "policy:insmod:signed rc=0 dummy"
+		fi
+		echo "done"
+	} > "$work/$tag/expected-policy"
 	unshare -m --propagation private sh "$0" --namespace index "$tag" > "$work/$tag/depmod.log" 2>&1 ||
 		{ echo "vm-initramfs: our depmod failed on the $tag tree" >&2; exit 1; }
 }
@@ -217,9 +256,9 @@ build() {
 	fi
 }
 
-# in_listing NAME SONAME: does the image hold a file of that name?
+# in_listing NAME FILE: does the image hold a file of that name (or path)?
 in_listing() {
-	grep -Eq "(^|/)$2( |\$)" "$work/$1/listing"
+	grep -Eq "(^|[/ ])$(printf '%s' "$2" | sed 's/[.+]/\\&/g')( |\$)" "$work/$1/listing"
 }
 
 sonames=$(python3 "$src/tests/install/dlopen-note.py" "$work/sbin/modprobe")
@@ -233,8 +272,9 @@ boot() {
 }
 
 # The guest's answers against the expected ones, line by line.
+# Usage: compare NAME TAG [EXPECTED]  (default: TAG's expected)
 compare() {
-	name=$1 tag=$2
+	name=$1 tag=$2 expected=${3:-$work/$2/expected}
 	tr -d '\r' < "$work/$name/vm.log" | sed -n 's/^@@ \(.*[^ ]\) *$/\1/p' > "$work/$name/answers"
 	while read -r key want; do
 		got=$(awk -v k="$key" '$1 == k { sub(/^[^ ]* ?/, ""); print; exit }' "$work/$name/answers")
@@ -243,7 +283,7 @@ compare() {
 		else
 			fail "$name $key: expected '$want', got '$got'"
 		fi
-	done < "$work/$tag/expected"
+	done < "$expected"
 }
 
 # Our hook without the libraries: compressed modules that need them (a CRC32
@@ -280,13 +320,21 @@ wait
 build 6.12-mkinitramfs-nohook 6.12 mkinitramfs nohook &
 build 6.12-dracut-nohook 6.12 dracut nohook
 wait
-build 6.12-mkinitramfs-nolibs 6.12 mkinitramfs nolibs
+build 6.12-mkinitramfs-nolibs 6.12 mkinitramfs nolibs &
+build 6.12-mkinitramfs-policy 6.12 mkinitramfs policy
+wait
+# (and two that must fail: the builders stop on our hooks' error)
+build 6.1-dracut-policy 6.1 dracut policy &
+build 6.1-dracut-broken-policy 6.1 dracut broken-policy &
+build 6.12-mkinitramfs-broken-policy 6.12 mkinitramfs broken-policy
+wait
 echo "images built in $(($(date +%s) - start)) s"
 
 # Our tools are in every image, the libraries they dlopen() only with our
 # hook, and Debian's libkmod in none.
 for name in 6.1-mkinitramfs 6.1-dracut 6.12-mkinitramfs 6.12-dracut \
-	    6.12-mkinitramfs-nohook 6.12-dracut-nohook 6.12-mkinitramfs-nolibs; do
+	    6.12-mkinitramfs-nohook 6.12-dracut-nohook 6.12-mkinitramfs-nolibs \
+	    6.12-mkinitramfs-policy 6.1-dracut-policy; do
 	# without our hook, the builders copy modprobe and rmmod themselves
 	tools="modprobe rmmod"
 	case $name in *-nohook) ;; *) tools="$tools modinfo insmod depmod lsmod" ;; esac
@@ -314,15 +362,50 @@ for name in 6.1-mkinitramfs 6.1-dracut 6.12-mkinitramfs 6.12-dracut \
 	done
 done
 
+# The policy images: the winning files, and the kernel image only where
+# "certificates kernel" asks for it.
+for name in 6.12-mkinitramfs-policy 6.1-dracut-policy; do
+	kver=$(kver_of ${name%%-*})
+	set -- etc/modtool/policy.d/50-vmtest.conf
+	unwanted="usr/lib/modtool/policy.d/50-vmtest.conf"
+	case $name in
+	6.12-*) set -- "$@" usr/lib/modtool/policy.d/60-signed.conf "boot/vmlinuz-$kver" ;;
+	*) unwanted="$unwanted boot/vmlinuz-$kver" ;;
+	esac
+	for file in "$@"; do
+		if in_listing $name "$file"; then pass "$name: /$file"; else fail "$name: no /$file"; fi
+	done
+	for file in $unwanted; do
+		if in_listing $name "$file"; then fail "$name: /$file is in the image"; else pass "$name: no /$file"; fi
+	done
+done
+
+# A certificate file the policy names and the machine lacks: no image,
+# and the error names the file and line.
+for name in 6.1-dracut-broken-policy 6.12-mkinitramfs-broken-policy; do
+	if [ "$(cat "$work/$name/listing")" != "build failed" ]; then
+		fail "$name: the image was built"
+	elif ! grep -q "E: modtool: /etc/modtool/policy.d/50-vmtest.conf:2: certificates /etc/modtool/missing.pem: no such file" \
+		"$work/$name/build.log"; then
+		fail "$name: the build failed, but not naming the file and line"
+	else
+		pass "$name: no image, the missing certificate file named"
+	fi
+done
+
 boot 6.1-mkinitramfs 6.1 & boot 6.1-dracut 6.1
 wait
 boot 6.12-mkinitramfs 6.12 & boot 6.12-dracut 6.12
 wait
-boot 6.12-mkinitramfs-nolibs 6.12
+boot 6.12-mkinitramfs-nolibs 6.12 & boot 6.12-mkinitramfs-policy 6.12
+wait
+boot 6.1-dracut-policy 6.1
 for name in 6.1-mkinitramfs 6.1-dracut 6.12-mkinitramfs 6.12-dracut; do
 	compare $name ${name%%-*}
 done
 expect_broken 6.12-mkinitramfs-nolibs 6.12
+compare 6.12-mkinitramfs-policy 6.12 "$work/6.12/expected-policy"
+compare 6.1-dracut-policy 6.1 "$work/6.1/expected-policy"
 rm -rf "$dest" "$work"/*/root
 # the images are kept when something failed
 [ "$failed" -eq 0 ] && rm -f "$work"/*/image
