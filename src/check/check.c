@@ -86,6 +86,29 @@ static int check_file_dependencies(struct modtool_check *chk, struct modtool_che
 	return err;
 }
 
+/*
+ * Every module a name or alias resolves to, each after its dependencies:
+ * modprobe tries each candidate of an alias in turn (a device alias often
+ * matches several drivers), so each is a target of the check.
+ */
+static int check_candidates(struct modtool_check *chk, struct modtool_check_result *res,
+			    struct modtool_list *list)
+{
+	int err = 0;
+
+	for (size_t i = 0; err >= 0 && i < modtool_list_count(list); i++) {
+		struct modtool_module *cand = modtool_list_get(list, i);
+		const char *name = modtool_module_get_name(cand);
+
+		if (listed(res, name))
+			continue;
+		err = check_dependencies_of(chk, res, name);
+		if (err >= 0)
+			err = check_one(chk, res, cand, true);
+	}
+	return err;
+}
+
 MT_EXPORT int modtool_check_module(struct modtool_check *chk, const char *module,
 				   struct modtool_check_result **out)
 {
@@ -118,12 +141,10 @@ MT_EXPORT int modtool_check_module(struct modtool_check *chk, const char *module
 			       chk->ctx->module_dir);
 			err = -ENOENT;
 		}
-		if (err > 0) {
-			mod = modtool_module_ref(modtool_list_get(list, 0));
-			err = check_dependencies_of(chk, res, modtool_module_get_name(mod));
-		}
+		if (err > 0)
+			err = check_candidates(chk, res, list);
 	}
-	if (err >= 0)
+	if (err >= 0 && mod)
 		err = check_one(chk, res, mod, true);
 	modtool_module_unref(mod);
 	modtool_list_free(list);

@@ -768,6 +768,56 @@ static void test_check_tree(void **state)
 	modtool_check_free(chk);
 }
 
+/* An alias two modules answer to: modprobe tries both, so both are checked as targets. */
+static void test_check_alias_candidates(void **state)
+{
+	struct module_spec a = { "license=GPL|intree=Y|name=alias_a|alias=foo:bar*|vermagic="
+				 VERMAGIC, uses_foo, (void *)good_versions };
+	struct module_spec b = { "license=GPL|intree=Y|name=alias_b|alias=foo:*|vermagic="
+				 VERMAGIC, uses_foo, (void *)good_versions };
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct modtool_check_result *res = NULL;
+	struct modtool_depmod *dm;
+	struct modtool_ctx *own;
+	struct modtool_check *chk;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/aliased", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	write_module("aliased/alias_a.ko", &a);
+	write_module("aliased/alias_b.ko", &b);
+	assert_int_equal(modtool_ctx_new(dir, &own), 0);
+	modtool_ctx_set_log_fn(own, capture_log, &logbuf);
+	assert_int_equal(modtool_depmod_new(own, RELEASE, &dm), 0);
+	modtool_depmod_set_flags(dm, MODTOOL_DEPMOD_NO_CACHE);
+	assert_int_equal(modtool_depmod_run(dm), 0);
+	modtool_depmod_free(dm);
+	assert_int_equal(modtool_check_new(own, &chk), 0);
+	snprintf(path, sizeof(path), "%s/vmlinux", tmpdir);
+	assert_int_equal(modtool_check_set_kernel_image(chk, path), 0);
+	snprintf(path, sizeof(path), "%s/config", tmpdir);
+	write_file(path, no_signing, strlen(no_signing));
+	assert_int_equal(modtool_check_set_kernel_config(chk, path), 0);
+	assert_int_equal(modtool_check_set_root(chk, tmpdir), 0);
+	assert_int_equal(modtool_check_module(chk, "foo:barbaz", &res), 0);
+	assert_int_equal(modtool_check_result_count(res), 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_true(modtool_check_result_is_target(res, i));
+		assert_int_equal(modtool_check_result_get_verdict(res, i), MODTOOL_CHECK_LOADS);
+	}
+	modtool_check_result_free(res);
+	/* an alias only one answers to, and a name: that one */
+	assert_int_equal(modtool_check_module(chk, "foo:other", &res), 0);
+	assert_int_equal(modtool_check_result_count(res), 1);
+	modtool_check_result_free(res);
+	assert_int_equal(modtool_check_module(chk, "alias_a", &res), 0);
+	assert_int_equal(modtool_check_result_count(res), 1);
+	modtool_check_result_free(res);
+	assert_int_equal(modtool_check_module(chk, "foo-nothing", &res), -ENOENT);
+	modtool_check_free(chk);
+	modtool_ctx_free(own);
+}
+
 static int setup(void **state)
 {
 	struct buf v = make_vmlinux(false, LIE_NONE);
@@ -808,6 +858,7 @@ int main(void)
 		cmocka_unit_test(test_check_config_and_policy),
 		cmocka_unit_test(test_check_tree),
 		cmocka_unit_test(test_check_system_map),
+		cmocka_unit_test(test_check_alias_candidates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
