@@ -388,23 +388,32 @@ static void write_module(const char *file, const struct module_spec *m)
 static struct modtool_ctx *ctx;
 static struct log_capture logbuf;
 
-/* A check of @file against the crafted kernel with @config lines. */
-static struct modtool_check_result *check_file(const char *file, const char *config,
-					       bool enforce)
+/* A check on @c against the crafted kernel with @config lines. */
+static struct modtool_check *new_check(struct modtool_ctx *c, const char *config)
 {
 	struct modtool_check *chk;
-	struct modtool_check_result *res = NULL;
 	char path[PATH_MAX];
 
-	assert_int_equal(modtool_check_new(ctx, &chk), 0);
+	assert_int_equal(modtool_check_new(c, &chk), 0);
 	snprintf(path, sizeof(path), "%s/vmlinux", tmpdir);
 	assert_int_equal(modtool_check_set_kernel_image(chk, path), 0);
 	snprintf(path, sizeof(path), "%s/config", tmpdir);
 	write_file(path, config, strlen(config));
 	assert_int_equal(modtool_check_set_kernel_config(chk, path), 0);
+	assert_int_equal(modtool_check_set_root(chk, tmpdir), 0);
+	return chk;
+}
+
+/* A check of @file against the crafted kernel with @config lines. */
+static struct modtool_check_result *check_file(const char *file, const char *config,
+					       bool enforce)
+{
+	struct modtool_check *chk = new_check(ctx, config);
+	struct modtool_check_result *res = NULL;
+	char path[PATH_MAX];
+
 	if (enforce)
 		modtool_check_set_sig_enforce(chk, true);
-	assert_int_equal(modtool_check_set_root(chk, tmpdir), 0);
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, file);
 	assert_int_equal(modtool_check_module(chk, path, &res), 0);
 	modtool_check_free(chk);
@@ -775,7 +784,7 @@ static void test_check_alias_candidates(void **state)
 				 VERMAGIC, uses_foo, (void *)good_versions };
 	struct module_spec b = { "license=GPL|intree=Y|name=alias_b|alias=foo:*|vermagic="
 				 VERMAGIC, uses_foo, (void *)good_versions };
-	char dir[PATH_MAX], path[PATH_MAX];
+	char dir[PATH_MAX];
 	struct modtool_check_result *res = NULL;
 	struct modtool_depmod *dm;
 	struct modtool_ctx *own;
@@ -792,13 +801,7 @@ static void test_check_alias_candidates(void **state)
 	modtool_depmod_set_flags(dm, MODTOOL_DEPMOD_NO_CACHE);
 	assert_int_equal(modtool_depmod_run(dm), 0);
 	modtool_depmod_free(dm);
-	assert_int_equal(modtool_check_new(own, &chk), 0);
-	snprintf(path, sizeof(path), "%s/vmlinux", tmpdir);
-	assert_int_equal(modtool_check_set_kernel_image(chk, path), 0);
-	snprintf(path, sizeof(path), "%s/config", tmpdir);
-	write_file(path, no_signing, strlen(no_signing));
-	assert_int_equal(modtool_check_set_kernel_config(chk, path), 0);
-	assert_int_equal(modtool_check_set_root(chk, tmpdir), 0);
+	chk = new_check(own, no_signing);
 	assert_int_equal(modtool_check_module(chk, "foo:barbaz", &res), 0);
 	assert_int_equal(modtool_check_result_count(res), 2);
 	for (size_t i = 0; i < 2; i++) {
