@@ -70,17 +70,6 @@ static void help(void)
 	       "(a module or the kernel could not be read), 5 bad usage.\n");
 }
 
-static int push_arg(const char ***v, size_t *n, const char *arg)
-{
-	const char **p = realloc(*v, (*n + 1) * sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	p[(*n)++] = arg;
-	*v = p;
-	return 0;
-}
-
 /* 0 parsed, 1 help shown, <0 bad usage */
 static int parse_options(int argc, char *argv[], struct check_opts *o)
 {
@@ -110,7 +99,7 @@ static int parse_options(int argc, char *argv[], struct check_opts *o)
 		case OPT_SYMVERS: o->symvers = optarg; break;
 		case OPT_CONFIG: o->config = optarg; break;
 		case 'c':
-			if (push_arg(&o->certs, &o->n_certs, optarg) < 0)
+			if (tool_push_arg(&o->certs, &o->n_certs, optarg) < 0)
 				return -1;
 			break;
 		case OPT_SIG_ENFORCE: o->sig_enforce = true; break;

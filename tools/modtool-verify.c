@@ -74,17 +74,6 @@ static void help(void)
 	       "  1 a module or certificate could not be read, 2 bad usage.\n");
 }
 
-static int push_arg(const char ***v, size_t *n, const char *arg)
-{
-	const char **p = realloc(*v, (*n + 1) * sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	p[(*n)++] = arg;
-	*v = p;
-	return 0;
-}
-
 static int parse_jobs(const char *arg, unsigned int *jobs)
 {
 	char *end;
@@ -123,8 +112,8 @@ static int parse_options(int argc, char *argv[], struct verify_opts *o)
 		int err = 0;
 
 		switch (c) {
-		case 'c': err = push_arg(&o->certs, &o->n_certs, optarg); break;
-		case 'K': err = push_arg(&o->kernels, &o->n_kernels, optarg); break;
+		case 'c': err = tool_push_arg(&o->certs, &o->n_certs, optarg); break;
+		case 'K': err = tool_push_arg(&o->kernels, &o->n_kernels, optarg); break;
 		case 'a': o->all = true; break;
 		case 'b': o->root = optarg; break;
 		case 'k': o->kver = optarg; break;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <syslog.h>
 
 #include "tool.h"
@@ -46,4 +47,15 @@ void tool_log_setup(struct modtool_ctx *ctx, int priority)
 void tool_print_version(void)
 {
 	printf("modtool version %s\n%s\n", modtool_version(), modtool_features());
+}
+
+int tool_push_arg(const char ***v, size_t *n, const char *arg)
+{
+	const char **p = realloc(*v, (*n + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p[(*n)++] = arg;
+	*v = p;
+	return 0;
 }

@@ -3,6 +3,8 @@
 #ifndef MODTOOL_TOOL_H
 #define MODTOOL_TOOL_H
 
+#include <stddef.h>
+
 #include <libmodtool.h>
 
 #define TOOL_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -14,5 +16,7 @@ void tool_warning(const char *format, ...) TOOL_PRINTF(1, 2);
 void tool_log_setup(struct modtool_ctx *ctx, int priority);
 /* "modtool version X" and the feature line, for --version. */
 void tool_print_version(void);
+/* Append @arg to the growing array *@v of *@n (a repeated option); -ENOMEM. */
+int tool_push_arg(const char ***v, size_t *n, const char *arg);
 
 #endif
