@@ -51,7 +51,7 @@ static const struct payload_format payload_formats[] = {
 	{ "lz4", { 0x02, 0x21, 0x4c, 0x18 }, 4, true, mt_unpack_lz4 },
 	{ "bzip2", { 'B', 'Z', 'h' }, 3, true, mt_unpack_bzip2 },
 	/* lzma's first byte holds lc/lp/pb (3/0/2 by default), then the dictionary size */
-	{ "lzma", { 0x5d, 0x00, 0x00 }, 3, true, mt_unpack_lzma },
+	{ "lzma", { 0x5d, 0x00, 0x00 }, 3, true, mt_decompress_lzma_alone },
 	{ "lzo", { 0x89, 'L', 'Z', 'O', 0x00 }, 5, true, NULL },
 };
 

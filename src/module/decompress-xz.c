@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * .ko.xz: liblzma, loaded on first use.
+ * .ko.xz: liblzma, loaded on first use; and kernel images' legacy .lzma
+ * payloads (CONFIG_KERNEL_LZMA), so that liblzma is loaded in one place.
  *
  * A module is one xz stream whose index, at the end of the file, declares
  * the decompressed size.  So the output is allocated once at its exact
@@ -23,7 +24,7 @@
 
 /* Every function used, once: the pointer struct and the name table agree. */
 #define XZ_FUNCS(X) \
-	X(stream_decoder) X(code) X(end) \
+	X(stream_decoder) X(alone_decoder) X(code) X(end) \
 	X(stream_header_decode) X(stream_footer_decode) X(stream_flags_compare) \
 	X(index_buffer_decode) X(index_end) X(index_stream_size) \
 	X(index_uncompressed_size) X(index_iter_init) X(index_iter_next)
@@ -80,6 +81,34 @@ static int xz_fail(lzma_ret r, const char **why)
 	return r == LZMA_MEM_ERROR ? -ENOMEM : -EBADMSG;
 }
 
+/*
+ * Run the decoder set up in @strm over all of @in, growing @out as it
+ * decodes, up to the cap: 0 with liblzma's last answer in *@r, or the
+ * growth's error.
+ */
+static int xz_decode_growing(lzma_stream *strm, const uint8_t *in, size_t in_size,
+			     struct mt_decompressed *out, lzma_ret *r, const char **why)
+{
+	int err;
+
+	strm->next_in = in;
+	strm->avail_in = in_size;
+	do {
+		if (strm->avail_out == 0) {
+			/* a reused @out: its room first; then both formats compress about 4:1 */
+			if (strm->total_out == out->capacity) {
+				err = mt_decompressed_grow(out, in_size * 4, why);
+				if (err < 0)
+					return err;
+			}
+			strm->next_out = out->data + strm->total_out;
+			strm->avail_out = out->capacity - strm->total_out;
+		}
+		*r = xz.code(strm, strm->avail_in ? LZMA_RUN : LZMA_FINISH);
+	} while (*r == LZMA_OK);
+	return 0;
+}
+
 /* The general case: grow the output as the stream decodes, up to the cap. */
 static int xz_decode_stream(const uint8_t *in, size_t in_size, struct mt_decompressed *out,
 			    const char **why)
@@ -93,28 +122,11 @@ static int xz_decode_stream(const uint8_t *in, size_t in_size, struct mt_decompr
 		*why = xz_reason(r);
 		return -ENOMEM;
 	}
-	strm.next_in = in;
-	strm.avail_in = in_size;
-	do {
-		if (strm.avail_out == 0) {
-			/* a reused @out: its room first; then modules compress about 4:1 */
-			if (strm.total_out == out->capacity) {
-				err = mt_decompressed_grow(out, in_size * 4, why);
-				if (err < 0)
-					goto out;
-			}
-			strm.next_out = out->data + strm.total_out;
-			strm.avail_out = out->capacity - strm.total_out;
-		}
-		r = xz.code(&strm, strm.avail_in ? LZMA_RUN : LZMA_FINISH);
-	} while (r == LZMA_OK);
-	if (r != LZMA_STREAM_END) {
+	err = xz_decode_growing(&strm, in, in_size, out, &r, why);
+	if (!err && r != LZMA_STREAM_END)
 		err = xz_fail(r, why);
-		goto out;
-	}
-	out->size = strm.total_out;
-	err = 0;
-out:
+	if (!err)
+		out->size = strm.total_out;
 	xz.end(&strm);
 	return err;
 }
@@ -256,6 +268,15 @@ static int xz_decode_indexed(const uint8_t *in, size_t in_size, const lzma_index
 	return 0;
 }
 
+static int xz_load(const char **why)
+{
+	int err = mt_dlib_load(&xz_lib);
+
+	if (err < 0)
+		*why = "liblzma (" XZ_SONAME ") cannot be loaded";
+	return err;
+}
+
 int mt_decompress_xz(const uint8_t *in, size_t in_size, struct mt_decompressed *out,
 		     const char **why)
 {
@@ -263,11 +284,9 @@ int mt_decompress_xz(const uint8_t *in, size_t in_size, struct mt_decompressed *
 	lzma_index *idx;
 	int err;
 
-	err = mt_dlib_load(&xz_lib);
-	if (err < 0) {
-		*why = "liblzma (" XZ_SONAME ") cannot be loaded";
+	err = xz_load(why);
+	if (err < 0)
 		return err;
-	}
 	idx = xz_single_stream_index(in, in_size, &check);
 	if (!idx)
 		return xz_decode_stream(in, in_size, out, why);
@@ -275,7 +294,44 @@ int mt_decompress_xz(const uint8_t *in, size_t in_size, struct mt_decompressed *
 	xz.index_end(idx, NULL);
 	return err;
 }
+
+int mt_decompress_lzma_alone(const uint8_t *in, size_t in_size, struct mt_decompressed *out,
+			     const char **why)
+{
+	lzma_stream strm = LZMA_STREAM_INIT;
+	lzma_ret r;
+	int err;
+
+	err = xz_load(why);
+	if (err < 0)
+		return err;
+	r = xz.alone_decoder(&strm, XZ_MEMLIMIT);
+	if (r != LZMA_OK)
+		return xz_fail(r, why);
+	err = xz_decode_growing(&strm, in, in_size, out, &r, why);
+	if (!err && (r == LZMA_FORMAT_ERROR || r == LZMA_OPTIONS_ERROR)) {
+		*why = "not in the .lzma format";
+		err = -EBADMSG;
+	} else if (!err && r != LZMA_STREAM_END) {
+		err = xz_fail(r, why);
+	} else if (!err && strm.avail_in) {
+		/* a stream whose header declares its size stops there: nothing may follow */
+		*why = "data after the end of the compressed stream";
+		err = -EBADMSG;
+	}
+	if (!err)
+		out->size = strm.total_out;
+	xz.end(&strm);
+	return err;
+}
 #else
+int mt_decompress_lzma_alone(const uint8_t *in, size_t in_size, struct mt_decompressed *out,
+			     const char **why)
+{
+	*why = "lzma support (liblzma) was not built in";
+	return -ENOTSUP;
+}
+
 int mt_decompress_xz(const uint8_t *in, size_t in_size, struct mt_decompressed *out,
 		     const char **why)
 {

@@ -64,6 +64,9 @@ mt_decompress_fn mt_decompressor_of(enum mt_compression c);
 int mt_decompress_gzip(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
 int mt_decompress_xz(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
 int mt_decompress_zstd(const uint8_t *in, size_t in_size, struct mt_decompressed *out, const char **why);
+/* The legacy .lzma ("LZMA alone") format, which kernel images use and modules never do. */
+int mt_decompress_lzma_alone(const uint8_t *in, size_t in_size, struct mt_decompressed *out,
+			     const char **why);
 
 /*
  * Growth shared by the decompressors: twice the capacity, else @hint;
