@@ -14,12 +14,13 @@ struct compression_format {
 	uint8_t magic[6];
 	size_t magic_len;
 	mt_decompress_fn decompress;
+	bool built_in;		/* its library was there at build time (meson -Dxz=...) */
 };
 
 static const struct compression_format formats[] = {
-	{ MT_COMPRESSION_XZ, "xz", { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, 6, mt_decompress_xz },
-	{ MT_COMPRESSION_ZSTD, "zstd", { 0x28, 0xb5, 0x2f, 0xfd }, 4, mt_decompress_zstd },
-	{ MT_COMPRESSION_GZIP, "gzip", { 0x1f, 0x8b }, 2, mt_decompress_gzip },
+	{ MT_COMPRESSION_XZ, "xz", { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, 6, mt_decompress_xz, ENABLE_XZ },
+	{ MT_COMPRESSION_ZSTD, "zstd", { 0x28, 0xb5, 0x2f, 0xfd }, 4, mt_decompress_zstd, ENABLE_ZSTD },
+	{ MT_COMPRESSION_GZIP, "gzip", { 0x1f, 0x8b }, 2, mt_decompress_gzip, ENABLE_ZLIB },
 };
 
 static const struct compression_format *format_of(enum mt_compression c)
@@ -35,6 +36,13 @@ const char *mt_compression_name(enum mt_compression c)
 	const struct compression_format *f = format_of(c);
 
 	return f ? f->name : NULL;
+}
+
+bool mt_compression_built_in(enum mt_compression c)
+{
+	const struct compression_format *f = format_of(c);
+
+	return f ? f->built_in : c == MT_COMPRESSION_NONE;
 }
 
 mt_decompress_fn mt_decompressor_of(enum mt_compression c)

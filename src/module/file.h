@@ -40,6 +40,8 @@ int mt_file_load(struct mt_file *file);
 void mt_file_free(struct mt_file *file);
 /* "gzip", "xz", "zstd" (the kernel's /sys/module/compression names) or NULL. */
 const char *mt_compression_name(enum mt_compression c);
+/* Whether this build reads (and writes) @c; false for a format left out with meson -D...=disabled. */
+bool mt_compression_built_in(enum mt_compression c);
 
 /* The format whose magic bytes start @head (@len bytes of the file). */
 enum mt_compression mt_compression_detect(const uint8_t *head, size_t len);

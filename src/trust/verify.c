@@ -321,14 +321,18 @@ int mt_keyring_verify_mem(const struct modtool_keyring *kr, struct modtool_ctx *
 	struct modtool_verification *v;
 	struct mt_signature_span span;
 	const char *why = NULL;
-	int err = mt_libcrypto_need(ctx, name, "verify");
+	int err = mt_signature_locate(data, size, &span, &why);
 
-	if (err < 0)
-		return err;
+	/* only a PKCS#7 signature needs libcrypto: the trailer's verdicts do not */
+	if (err == 0) {
+		int need = mt_libcrypto_need(ctx, name, "verify");
+
+		if (need < 0)
+			return need;
+	}
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	err = mt_signature_locate(data, size, &span, &why);
 	if (err == -ENODATA)
 		err = conclude(v, MODTOOL_VERDICT_UNSIGNED, "no signature appended");
 	else if (err == -ENOPKG)

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "build-config.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
 #elif defined(__has_feature)
@@ -26,6 +28,20 @@
 #ifndef UNDER_ASAN
 #define UNDER_ASAN 0
 #endif
+
+/*
+ * A test of a library left out of the build (meson -Dxz=disabled,
+ * -Dlibcrypto=disabled...) is skipped, saying so: @feature is the build's
+ * macro suffix (XZ, ZSTD, ZLIB, LZ4, BZIP2, LIBCRYPTO).  What the library does
+ * instead (-ENOTSUP, "... was not built in") is tested where a file meets it.
+ */
+#define NEED_BUILT_IN(feature) \
+	do { \
+		if (!ENABLE_##feature) { \
+			print_message("built without " #feature ": skipped\n"); \
+			skip(); \
+		} \
+	} while (0)
 
 /* The library's messages, kept for the test to look at (install with
  * modtool_ctx_set_log_fn(ctx, capture_log, &capture)). */

@@ -631,5 +631,10 @@ int main(void)
 		cmocka_unit_test(test_index_size_lies),
 	};
 
+	if (!ENABLE_XZ) {
+		/* every test here reads xz: meson's "skipped" status */
+		printf("built without XZ: skipped\n");
+		return 77;
+	}
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
