@@ -29,6 +29,9 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then
 	exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
+# the interpreter itself, once: a version manager's shim costs shells per call
+PY=$(python3 -c 'import sys; print(sys.executable)') || exit 2
+export PY
 BUILD=$(cd "$1" && pwd) || exit 2
 WORK=$(mktemp -d) || exit 1
 trap 'rm -rf "$WORK"' EXIT
@@ -102,7 +105,7 @@ run_case() {
 	fi
 	# --json: whatever was written is one valid document (UTF-8, strict JSON)
 	if [ $verdict = PASS ] && [ -s "$out.out" ] && [[ " $* " == *" --json "* ]] &&
-		! python3 -c 'import json, sys
+		! "$PY" -c 'import json, sys
 data = open(sys.argv[1], "rb").read()
 assert data.endswith(b"\n") and data.count(b"\n") == 1
 json.loads(data.decode("utf-8"), parse_constant=lambda c: 1 / 0)' "$out.out" 2>/dev/null; then
@@ -391,7 +394,7 @@ if [ -x "$BUILD/tools/modtool" ] && [ -x "$BUILD/tests/image-certs" ]; then
 		"$BUILD/tests/image-certs" "$trees/$t"/boot/vmlinuz-* "$WORK/certs-$t" > /dev/null &&
 			cp "$WORK/certs-$t/cert-0.der" "$WORK/certs/$t.der"
 	done
-	python3 "$here/make-cert-corpus.py" "$WORK/certs/6.1.der" "$WORK/certcorpus"
+	"$PY" "$here/make-cert-corpus.py" "$WORK/certs/6.1.der" "$WORK/certcorpus"
 	# verdict-ok CMD...: the tool's status, a verdict (10-15) counted as 0
 	cat > "$WORK/verdict-ok.sh" <<'EOF2'
 #!/bin/sh
@@ -429,7 +432,7 @@ EOF2
 	openssl req -new -nodes -batch -x509 -subj /CN=corpus -newkey rsa:2048 \
 		-keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2> /dev/null
 	openssl pkey -in "$WORK/key.pem" -outform DER -out "$WORK/key.der"
-	python3 "$here/make-cert-corpus.py" "$WORK/key.der" "$WORK/keycorpus" "PRIVATE KEY"
+	"$PY" "$here/make-cert-corpus.py" "$WORK/key.der" "$WORK/keycorpus" "PRIVATE KEY"
 	plain=$(manifest | awk '$2 == "ok" && $1 ~ /\.ko$/ { print $1; exit }')
 	# expect: fail where nothing of the file can be read; else any (a first
 	# good PEM block, bytes after DER, a flipped bit may still read)
