@@ -45,7 +45,6 @@ meson test -C "$top/build" --suite unit --print-errorlogs --logbase valgrind \
 	--wrap='valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite' ||
 	status=1
 
-# One plain closing line over every run above (meson keeps a JSON log per run).
 # A packager may leave any optional library out (meson -Dxz=disabled...): the
 # library then refuses those files saying so, and its unit tests must say
 # the same (a test of a part left out is skipped, never failed).
@@ -54,6 +53,7 @@ build "$top/build-minimal" -Dzlib=disabled -Dxz=disabled -Dzstd=disabled -Dlz4=d
 	-Dbzip2=disabled -Dlibcrypto=disabled -Dman=disabled
 meson test -C "$top/build-minimal" --suite unit --print-errorlogs || status=1
 
+# One plain closing line over every run above (meson keeps a JSON log per run).
 python3 - "$top/build/meson-logs/testlog.json" "$top/build-sanitize/meson-logs/testlog.json" \
 	"$top/build/meson-logs/valgrind-valgrind.json" \
 	"$top/build-minimal/meson-logs/testlog.json" <<'PY'
