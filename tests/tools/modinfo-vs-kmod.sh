@@ -10,8 +10,12 @@
 #
 # Sections, per tree: (a) every module file by path, in batches, plain, -0,
 # -F signer and -F sig_key; (b) a fixed sample of names, aliases, builtins and
-# symbols looked up with -b/-k under each option; (c) once, hostile files, where
-# kmod is the reference for the exit status only.  Ends with "N passed, M failed".
+# symbols looked up with -b/-k under each option: the names kmod finds in one
+# run per option (a batch), each name that kmod does not find alone, since a
+# batch's exit status and stderr would hide one name's; (c) once, hostile
+# files, where kmod is the reference for the exit status only.  A batch that
+# differs is retried a name at a time: each name counts as one case.
+# Ends with "N passed, M failed".
 set -u
 export LC_ALL=C
 
@@ -85,10 +89,14 @@ path_batch() {
 }
 
 # check_case LINE: LINE is "N KIND ARGS..." (no argument holds a blank).
-# KIND same: full comparison; status: exit status equal and both print something.
-# Writes $CASES/N/res: PASS or FAIL.
+# KIND same: full comparison; status: exit status equal and both print
+# something; batch:K: full comparison, the last K arguments being names that
+# kmod finds, and if the batch differs each name alone (the options before
+# them kept).  Writes $CASES/N/res: PASS, FAIL, or for a batch "BATCH K BAD"
+# with the names that differ alone in $CASES/N/bad.
 check_case() {
-	local n kind d ok
+	local n kind d ok k name
+	local -a opts names
 	set -f
 	set -- $1
 	n=$1 kind=$2
@@ -100,6 +108,21 @@ check_case() {
 	case $kind in
 	same) same "$d" ;;
 	status) cmp -s "$d/k.rc" "$d/o.rc" && [ -s "$d/k.out" ] && [ -s "$d/o.out" ] ;;
+	batch:*)
+		k=${kind#batch:}
+		opts=("${@:1:$(($# - k))}") names=("${@:$(($# - k + 1))}")
+		: >"$d/bad"
+		if ! same "$d"; then
+			for name in "${names[@]}"; do
+				run_both "$d" "${opts[@]}" "$name"
+				same "$d" || echo "${opts[*]} $name" >>"$d/bad"
+			done
+			# the batch as a whole differing is a failure of its own
+			[ -s "$d/bad" ] || echo "BATCH ${opts[*]}" >"$d/bad"
+		fi
+		echo "BATCH $k $(wc -l <"$d/bad")" >"$d/res"
+		return
+		;;
 	esac
 	ok=$?
 	[ $ok -eq 0 ] && echo PASS >"$d/res" || echo FAIL >"$d/res"
@@ -220,16 +243,34 @@ sample_names() {	# DIR: the names looked up in section (b), one a line
 		pci:v0000FFFFd0000FFFFsv00000000sd00000000bcFFscFFiFF modules.dep kernel
 }
 
+# found_names ROOT VER: of the names on stdin, print those kmod finds
+# (modinfo -b ROOT -k VER NAME succeeds and names nothing on stderr) after
+# "found", the others after "missing".
+found_names() {
+	local name
+	while read -r name; do
+		if "$KMOD" -b "$1" -k "$2" -F filename "$name" >/dev/null 2>"$WORK/found.err" &&
+			[ ! -s "$WORK/found.err" ]; then
+			echo "found $name"
+		else
+			echo "missing $name"
+		fi
+	done
+}
+
 make_cases() {	# ROOT VER DIR: print the case lines "KIND ARGS..."
-	local root=$1 ver=$2 dir=$3 o name e1000e builtin
+	local root=$1 ver=$2 dir=$3 o name e1000e builtin found k
 	local bk="-b $root -k $ver"
 
-	sample_names "$dir" >"$WORK/names"
+	sample_names "$dir" | found_names "$root" "$ver" >"$WORK/names"
+	found=$(sed -n 's/^found //p' "$WORK/names" | tr '\n' ' ')
+	k=$(grep -c '^found ' "$WORK/names")
 	for o in '' -a -d -l -p -n -0 '-F depends' '-F vermagic' '-F alias' \
 		'-F signature' '-F parm' '-F nonexistentfield' -m '-F filename -0'; do
-		while read -r name; do
+		echo "batch:$k $bk $o $found"
+		sed -n 's/^missing //p' "$WORK/names" | while read -r name; do
 			echo "same $bk $o $name"
-		done <"$WORK/names"
+		done
 	done
 	e1000e=$(grep -m 1 '/e1000e\.ko' "$dir/modules.dep" | sed 's/:.*//')
 	builtin=$(head -n 1 "$dir/modules.builtin" | sed 's,.*/,,; s/\.ko$//')
@@ -262,13 +303,45 @@ make_cases() {	# ROOT VER DIR: print the case lines "KIND ARGS..."
 	echo "same $bk -m"
 }
 
+# batch_result DIR K: count a batch of K names (by_name's totals) and show
+# the names that differ alone (the first ones in full)
+batch_result() {
+	local d=$1 k=$2 res line
+	res=$(cat "$d/res" 2>/dev/null)
+	total=$((total + k))
+	case $res in
+	"BATCH $k 0") return ;;
+	"BATCH $k "*) ;;
+	*) bad=$((bad + k)); echo "  FAIL: no result for the batch modinfo $(cat "$d/args")"; return ;;
+	esac
+	bad=$((bad + ${res##* }))
+	mkdir -p "$WORK/one"
+	while read -r line; do
+		set -f
+		if [ $shown -lt $SHOW ]; then
+			case $line in
+			"BATCH "*) echo "  FAIL: the batch modinfo ${line#BATCH } ... differs although each name alone matches" ;;
+			*) run_both "$WORK/one" $line; show "$WORK/one" $line ;;
+			esac
+			shown=$((shown + 1))
+		else
+			echo "  FAIL: modinfo $line"
+		fi
+		set +f
+	done <"$d/bad"
+}
+
 by_name() {	# TAG ROOT VER DIR
 	local tag=$1 root=$2 ver=$3 dir=$4 n total=0 bad=0 shown=0
 	CASES=$WORK/$tag.cases
 	export CASES
 	make_cases "$root" "$ver" "$dir" | awk '{ print NR, $0 }' >"$WORK/$tag.caselist"
 	(cd "$dir" && xargs -d '\n' -n 25 -P 2 bash -c 'for c; do check_case "$c"; done' _ <"$WORK/$tag.caselist")
-	while read -r n _; do
+	while read -r n kind _; do
+		if [ "${kind#batch:}" != "$kind" ]; then
+			batch_result "$CASES/$n" "${kind#batch:}"
+			continue
+		fi
 		total=$((total + 1))
 		[ "$(cat "$CASES/$n/res" 2>/dev/null)" = PASS ] && continue
 		bad=$((bad + 1))
