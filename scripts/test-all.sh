@@ -30,46 +30,81 @@ build() {
 	ninja -C "$dir"
 }
 
-echo "### plain build"
-build "$top/build"
-meson test -C "$top/build" --print-errorlogs || status=1
+# stage NAME: a heading, and the time the previous stage took (the CI has a budget)
+stage_start=$(date +%s)
+stage_name=
+stage_times=
+stage() {
+	now=$(date +%s)
+	[ -z "$stage_name" ] || stage_times="$stage_times$stage_name: $((now - stage_start)) s; "
+	stage_name=$1
+	stage_start=$now
+	[ "$1" = end ] || echo "### $1"
+}
+start=$(date +%s)
 
-echo "### ASan + UBSan build"
+stage "plain build"
+build "$top/build"
+
+# The qemu tests (suites vm and system) keep one core busy each (TCG, one
+# vCPU) for a third of the run: they run one at a time beside everything
+# else, their output shown when they end (their log: qemu-testlog.*).
+qemu_log=$top/build/meson-logs/qemu-tests.out
+meson test -C "$top/build" --no-rebuild --suite vm --suite system --logbase qemu-testlog \
+	--print-errorlogs >"$qemu_log" 2>&1 &
+qemu_pid=$!
+meson test -C "$top/build" --no-rebuild --no-suite vm --no-suite system --print-errorlogs ||
+	status=1
+
+stage "ASan + UBSan build"
 # its tools use libmodtool.so, the plain build's link the library in: both ways tested
 build "$top/build-sanitize" -Db_sanitize=address,undefined -Db_lundef=false -Dtools_link=shared
 meson test -C "$top/build-sanitize" --print-errorlogs || status=1
 
-echo "### unit tests under valgrind"
+stage "unit tests under valgrind"
 # (meson names its logs after the log base and the wrapper: valgrind-valgrind.json)
-meson test -C "$top/build" --suite unit --print-errorlogs --logbase valgrind \
+meson test -C "$top/build" --no-rebuild --suite unit --print-errorlogs --logbase valgrind \
 	--wrap='valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite' ||
 	status=1
 
 # A packager may leave any optional library out (meson -Dxz=disabled...): the
 # library then refuses those files saying so, and its unit tests must say
 # the same (a test of a part left out is skipped, never failed).
-echo "### built without the optional libraries: unit tests"
+stage "built without the optional libraries: unit tests"
 build "$top/build-minimal" -Dzlib=disabled -Dxz=disabled -Dzstd=disabled -Dlz4=disabled \
 	-Dbzip2=disabled -Dlibcrypto=disabled -Dman=disabled
 meson test -C "$top/build-minimal" --suite unit --print-errorlogs || status=1
 
-# One plain closing line over every run above (meson keeps a JSON log per run).
-python3 - "$top/build/meson-logs/testlog.json" "$top/build-sanitize/meson-logs/testlog.json" \
+stage "qemu tests (plain build, run beside the stages above)"
+wait $qemu_pid || status=1
+cat "$qemu_log"
+stage end
+echo "stages: ${stage_times}all: $(($(date +%s) - start)) s"
+
+# One plain closing line over every run above (meson keeps a JSON log per
+# run), after the slowest tests: what to cut when the run nears its budget.
+python3 - "$top/build/meson-logs/testlog.json" "$top/build/meson-logs/qemu-testlog.json" \
+	"$top/build-sanitize/meson-logs/testlog.json" \
 	"$top/build/meson-logs/valgrind-valgrind.json" \
 	"$top/build-minimal/meson-logs/testlog.json" <<'PY'
 import json, os, sys
 passed = failed = skipped = 0
+times = []
 for path in sys.argv[1:]:
     if not os.path.exists(path):
         continue
+    run = os.path.relpath(path, os.path.dirname(os.path.dirname(os.path.dirname(path))))
     for line in open(path):
-        result = json.loads(line).get("result")
+        test = json.loads(line)
+        result = test.get("result")
+        times.append((test.get("duration", 0), test.get("name"), run))
         if result in ("OK", "EXPECTEDFAIL"):
             passed += 1
         elif result == "SKIP":
             skipped += 1
         else:
             failed += 1
+print("slowest:", "; ".join(f"{n} {d:.0f} s ({r})" for d, n, r in sorted(times, reverse=True)[:10]))
 print(f"{passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status
