@@ -120,7 +120,7 @@ run_cases() {
 	xargs -P "$JOBS" -L 1 bash -c 'run_case "$@"' _ < "$1"
 }
 
-PASSED=0 FAILED=0
+PASSED=0 FAILED=0 TALLIED=0
 pass() { PASSED=$((PASSED + 1)); }
 fail() { FAILED=$((FAILED + 1)); echo "FAIL $*"; }
 SHOW=10		# failures shown in full per tool
@@ -160,7 +160,8 @@ tally() {
 	printf '%s: %d inputs:' "$tool" "$n"
 	cat "$WORK/res/$tool".* 2>/dev/null | awk '{print $3}' | sort | uniq -c |
 		awk '{printf " %s %s,", $1, $2}' | sed 's/,$//'
-	echo
+	echo " ($((SECONDS - TALLIED)) s)"
+	TALLIED=$SECONDS
 	cat "$WORK/res/$tool".* 2>/dev/null | grep '^FAIL' | head -n $SHOW | sed 's/^/  /'
 	[ "$f" -gt $SHOW ] && echo "  ... and $((f - SHOW)) more"
 	PASSED=$((PASSED + p))
@@ -214,6 +215,7 @@ index_name_check() {
 }
 
 [ -d "$CORPUS/indexes" ] && index_roots
+TALLIED=$SECONDS	# each tally says how long its tool's cases took
 
 # ---------------------------------------------------------------------------
 # modinfo: every module file by path; special files; lookups in broken trees.
