@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Set everything up and run the whole test suite: unit tests, tool tests against Debian's
-# kmod on real Debian 12 module trees, all of it again under ASan+UBSan, the unit
-# tests under valgrind, and the unit tests of a build without the optional
-# libraries.  Exits non-zero on any failure.
+# kmod on real Debian 12 module trees and Debian's kernels under qemu, all but
+# qemu again under ASan+UBSan, the unit tests under valgrind, and the unit
+# tests of a build without the optional libraries.  Exits non-zero on any
+# failure.  About an hour on 2 cores (the end says where the time went).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh"
@@ -46,13 +47,42 @@ start=$(date +%s)
 stage "plain build"
 build "$top/build"
 
-# The qemu tests (suites vm and system) keep one core busy each (TCG, one
-# vCPU) for a third of the run: they run one at a time beside everything
-# else, their output shown when they end (their log: qemu-testlog.*).
-qemu_log=$top/build/meson-logs/qemu-tests.out
-meson test -C "$top/build" --no-rebuild --suite vm --suite system --logbase qemu-testlog \
-	--print-errorlogs >"$qemu_log" 2>&1 &
-qemu_pid=$!
+# Two lanes.  The second: the qemu tests (suites vm and system; TCG, one
+# vCPU: a core each, a third of the work) one at a time, then the unit tests
+# under valgrind (one at a time: single-threaded), then the build without the
+# optional libraries; its output is shown when it ends (lane2.out).  The
+# first: the plain build's other tests, then the ASan+UBSan build's.
+lane2_log=$top/build/meson-logs/lane2.out
+(
+	lane_status=0
+	t=$(date +%s)
+	echo "### qemu tests (plain build)"
+	meson test -C "$top/build" --no-rebuild --suite vm --suite system --logbase qemu-testlog \
+		--print-errorlogs || lane_status=1
+	times="qemu tests: $(($(date +%s) - t)) s; "
+
+	t=$(date +%s)
+	echo "### unit tests under valgrind"
+	# (meson names its logs after the log base and the wrapper: valgrind-valgrind.json)
+	meson test -C "$top/build" --no-rebuild --suite unit --num-processes 1 --print-errorlogs \
+		--logbase valgrind \
+		--wrap='valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite' ||
+		lane_status=1
+	times="${times}valgrind: $(($(date +%s) - t)) s; "
+
+	# A packager may leave any optional library out (meson -Dxz=disabled...):
+	# the library then refuses those files saying so, and its unit tests must
+	# say the same (a test of a part left out is skipped, never failed).
+	t=$(date +%s)
+	echo "### built without the optional libraries: unit tests"
+	build "$top/build-minimal" -Dzlib=disabled -Dxz=disabled -Dzstd=disabled -Dlz4=disabled \
+		-Dbzip2=disabled -Dlibcrypto=disabled -Dman=disabled || lane_status=1
+	meson test -C "$top/build-minimal" --suite unit --print-errorlogs || lane_status=1
+	echo "second lane: ${times}minimal build: $(($(date +%s) - t)) s"
+	exit $lane_status
+) >"$lane2_log" 2>&1 &
+lane2_pid=$!
+
 meson test -C "$top/build" --no-rebuild --no-suite vm --no-suite system --print-errorlogs ||
 	status=1
 
@@ -61,23 +91,9 @@ stage "ASan + UBSan build"
 build "$top/build-sanitize" -Db_sanitize=address,undefined -Db_lundef=false -Dtools_link=shared
 meson test -C "$top/build-sanitize" --print-errorlogs || status=1
 
-stage "unit tests under valgrind"
-# (meson names its logs after the log base and the wrapper: valgrind-valgrind.json)
-meson test -C "$top/build" --no-rebuild --suite unit --print-errorlogs --logbase valgrind \
-	--wrap='valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite' ||
-	status=1
-
-# A packager may leave any optional library out (meson -Dxz=disabled...): the
-# library then refuses those files saying so, and its unit tests must say
-# the same (a test of a part left out is skipped, never failed).
-stage "built without the optional libraries: unit tests"
-build "$top/build-minimal" -Dzlib=disabled -Dxz=disabled -Dzstd=disabled -Dlz4=disabled \
-	-Dbzip2=disabled -Dlibcrypto=disabled -Dman=disabled
-meson test -C "$top/build-minimal" --suite unit --print-errorlogs || status=1
-
-stage "qemu tests (plain build, run beside the stages above)"
-wait $qemu_pid || status=1
-cat "$qemu_log"
+stage "waiting for the second lane"
+wait $lane2_pid || status=1
+cat "$lane2_log"
 stage end
 echo "stages: ${stage_times}all: $(($(date +%s) - start)) s"
 
